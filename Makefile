@@ -1,0 +1,58 @@
+# Tabled: `make run` to try it, `make test` to prove it. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast lint fmt typecheck bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/tabled.css: node_modules/.installed static/scss/tabled.scss
+	mkdir -p $(VENDOR)
+	npx sass --pkg-importer=node --no-source-map --style=compressed --quiet-deps \
+		static/scss/tabled.scss $@
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+
+install: $(VENV)/.installed $(VENDOR)/tabled.css ## set up .venv and front-end assets (idempotent)
+
+run: install ## upgrade the database, load the demo if empty, serve on http://127.0.0.1:8000
+	$(BIN)/tabled db upgrade
+	$(BIN)/tabled demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)"
+	$(BIN)/tabled serve --host $(HOST) --port $(PORT)
+
+test: install ## the whole suite (browser tests when a chromium is installed; required under CI)
+	$(BIN)/pytest
+
+test-fast: install ## unit and HTTP tests only
+	$(BIN)/pytest tests/unit tests/http
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy server
+
+fmt: install ## format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## remove the virtualenv, installed assets and local data
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,1 @@
+"""Tabled: draft, review and publish policy responses."""

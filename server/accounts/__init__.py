@@ -1,0 +1,1 @@
+"""Accounts: users, roles, groups, passwords, API tokens and sign-in throttling."""

@@ -1,0 +1,59 @@
+"""API tokens: shown once, stored only as a SHA-256 hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlmodel import Session, col, select
+
+from ..errors import NotFound
+from ..models import ApiToken, User, utcnow
+
+TOKEN_PREFIX = "tbl_"  # noqa: S105  (a marker, not a secret)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user_id: int, label: str = "") -> tuple[ApiToken, str]:
+    """Make a token; the plain text is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user_id, label=label.strip()[:100], prefix=plain[:10], token_hash=_digest(plain)
+    )
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def user_for_token(session: Session, plain: str) -> User | None:
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(plain))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    query = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id)
+        .order_by(col(ApiToken.created_at).desc())
+    )
+    return list(session.exec(query).all())
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        session.flush()

@@ -1,0 +1,132 @@
+"""create_app(): wiring only - settings, database, middleware, routes, error pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from .config import PROJECT_ROOT, Settings, get_settings
+from .db import make_engine
+from .deps import NotSignedIn
+from .errors import DomainError
+from .rendering.templates import render
+from .routes import (
+    account,
+    admin,
+    api,
+    auth,
+    pages,
+    positions_pages,
+    revisions_pages,
+    themes_pages,
+)
+from .security import BodySizeLimit, SecurityHeaders
+from .workflow.registry import workflows
+
+API_DESCRIPTION = """Tabled's JSON API. Authenticate with `Authorization: Bearer TOKEN`;
+create a token on your profile page or with `tabled tokens create EMAIL`.
+Errors are `{"detail": ...}`: 401 no or bad token, 403 not allowed, 404 unknown or
+not visible to you, 409 stale revision or wrong stage, 422 invalid input."""
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    workflows()  # an invalid workflow file stops start-up with its one-line error
+    app = FastAPI(
+        title="Tabled", version="1", description=API_DESCRIPTION, docs_url="/docs", redoc_url=None
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="tabled_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.https,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    static = PROJECT_ROOT / "static"
+    app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
+
+    app.include_router(api.health)
+    for module in (
+        api,
+        auth,
+        pages,
+        positions_pages,
+        revisions_pages,
+        account,
+        admin,
+        themes_pages,
+    ):
+        app.include_router(module.router)
+    _error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    if status == 401 and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "message": message, "kept": _kept_text(request)},
+        status_code=status,
+    )
+
+
+def _kept_text(request: Request) -> list[tuple[str, str]]:
+    # Text typed into a form that could not be saved is shown back, never lost.
+    form = getattr(request, "_form", None)
+    if not form:
+        return []
+    return [
+        (k, v)
+        for k, v in form.multi_items()
+        if isinstance(v, str) and k not in ("csrf_token",) and len(v) > 0
+    ][:20]
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, NotSignedIn) and not _wants_json(request):
+            request.session.pop("uid", None)
+        response = _error_page(request, exc.status_code, exc.message)
+        if isinstance(exc, NotSignedIn) and _wants_json(request):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            errors = [
+                {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type")}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": errors}, status_code=422)
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", [])[1:])
+        return _error_page(request, 422, f"{where}: {first.get('msg', 'invalid input')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        return _error_page(request, exc.status_code, message)

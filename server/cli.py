@@ -1,0 +1,235 @@
+"""The tabled command: database, users, tokens, draft files, demo and serving."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from .accounts.tokens import create_token
+from .accounts.users import actor_for, create_user, find_by_email
+from .config import get_settings
+from .db import DatabaseConfigError, make_engine
+from .drafting.draftfile import DraftFileError
+from .drafting.transfer import export_text, import_text
+from .errors import DomainError
+from .models import Role, User
+from .workflow.definitions import WorkflowError, load_workflow_file
+
+
+class CliError(Exception):
+    """Shown as one line on stderr, with exit status 1."""
+
+
+def _engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    from .migrate import upgrade
+
+    upgrade(_engine())
+    print("database is up to date")
+
+
+def cmd_users_add(args: argparse.Namespace) -> None:
+    with Session(_engine()) as session:
+        user = create_user(
+            session,
+            email=args.email,
+            name=args.name,
+            role=args.role,
+            groups=args.group or [],
+            password=args.password,
+        )
+        session.commit()
+        print(f"added {user.email} ({user.role}) with id {user.id}")
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> None:
+    with Session(_engine()) as session:
+        user = find_by_email(session, args.email)
+        if user is None or user.id is None:
+            raise CliError(f"no user with email {args.email}")
+        _token, plain = create_token(session, user.id, args.label or "created on the command line")
+        session.commit()
+    print(plain)
+
+
+def _default_owner(session: Session) -> User:
+    query = (
+        select(User)
+        .where(col(User.role).in_([Role.DIRECTOR, Role.ADMIN]), col(User.active).is_(True))
+        .order_by(col(User.id))
+    )
+    for user in session.exec(query):
+        if user.role == Role.DIRECTOR:
+            return user
+    user = session.exec(query).first()
+    if user is None:
+        raise CliError(
+            "no director or admin to own the response: add one with "
+            "'tabled users add' or pass --owner EMAIL"
+        )
+    return user
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    with Session(_engine(), expire_on_commit=False) as session:
+        if args.owner:
+            owner = find_by_email(session, args.owner)
+            if owner is None:
+                raise CliError(f"no user with email {args.owner}")
+        else:
+            owner = _default_owner(session)
+        try:
+            response = import_text(session, actor_for(session, owner), text)
+        except DraftFileError as exc:
+            session.rollback()
+            raise CliError(f"{path}: {exc}") from None
+        session.commit()
+    print(response.id)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    with Session(_engine()) as session:
+        text = export_text(session, args.id)
+    if args.output and args.output != "-":
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output}: {exc.strerror}") from None
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from .demo import DemoRefused, is_empty, load_demo, logins_text
+
+    if args.if_empty and not is_empty(_engine()):
+        print("the database already has data; the demo was not loaded")
+        print(logins_text())
+        return
+    try:
+        ids = load_demo(_engine(), get_settings().drafts_dir)
+    except DemoRefused as exc:
+        raise CliError(str(exc)) from None
+    print(f"loaded the demo: {len(ids)} responses")
+    print(logins_text())
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from .workflow.registry import workflows
+
+    workflows()  # refuse to start on an invalid workflow, with its one-line error
+    _engine().dispose()  # a bad database URL stops us here, not on the first request
+    uvicorn.run(
+        "server.main:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def cmd_workflows_check(args: argparse.Namespace) -> None:
+    for name in args.files:
+        workflow = load_workflow_file(Path(name))
+        print(f"{name}: ok ({len(workflow.stages)} stages)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tabled", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="create or upgrade the schema").set_defaults(func=cmd_db_upgrade)
+
+    users = sub.add_parser("users", help="user accounts").add_subparsers(dest="u", required=True)
+    add = users.add_parser("add", help="add a user")
+    add.add_argument("email")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, help="admin, director or member")
+    add.add_argument("--group", action="append", help="a review group; repeat for more")
+    add.add_argument(
+        "--password",
+        help="at least 10 characters; without one the user cannot sign in until an admin sets one",
+    )
+    add.set_defaults(func=cmd_users_add)
+
+    tokens = sub.add_parser("tokens", help="API tokens").add_subparsers(dest="t", required=True)
+    create = tokens.add_parser("create", help="print a new API token for a user")
+    create.add_argument("email")
+    create.add_argument("--label", default="")
+    create.set_defaults(func=cmd_tokens_create)
+
+    imp = sub.add_parser("import", help="import a draft file as a new response")
+    imp.add_argument("file")
+    imp.add_argument("--owner", help="email of the owning director (default: the first)")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="write a response as a draft file")
+    exp.add_argument("id", type=int)
+    exp.add_argument("-o", "--output", help="file to write (default: stdout)")
+    exp.set_defaults(func=cmd_export)
+
+    demo = sub.add_parser("demo", help="load demo users and drafts into an empty database")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing (and succeed) when the database has data already",
+    )
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    wf = sub.add_parser("workflows", help="workflow files").add_subparsers(dest="w", required=True)
+    check = wf.add_parser("check", help="validate workflow files")
+    check.add_argument("files", nargs="+")
+    check.set_defaults(func=cmd_workflows_check)
+    return parser
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except (CliError, DomainError, DatabaseConfigError, WorkflowError) as exc:
+        print(f"tabled: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(
+            f"tabled: cannot use the database: {_one_line(exc.orig or exc)[:300]}", file=sys.stderr
+        )
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"tabled: database error: {_one_line(exc)[:300]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

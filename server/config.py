@@ -1,0 +1,50 @@
+"""Settings read from TABLED_* environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TABLED_", extra="ignore")
+
+    database_url: str = "sqlite:///var/tabled.db"
+    secret_key: str = ""
+    data_dir: Path = Path("var")
+    workflows_dir: Path = PROJECT_ROOT / "workflows"
+    drafts_dir: Path = PROJECT_ROOT / "drafts"
+    # Served over HTTPS? Then the session cookie is marked Secure.
+    https: bool = False
+    session_max_age: int = 14 * 24 * 3600
+    max_body_bytes: int = 2 * 1024 * 1024
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker won the race; use its key
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,102 @@
+"""Request dependencies: the database session, who is asking, CSRF checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from .accounts.tokens import user_for_token
+from .accounts.users import Actor, actor_for
+from .errors import DomainError
+from .models import User
+from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
+
+
+class NotSignedIn(DomainError):
+    status_code = 401
+
+
+class CsrfRejected(DomainError):
+    status_code = 403
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    """The signed-in user, by bearer token (API and GET pages) or session cookie."""
+    token = _bearer(request)
+    user: User | None = None
+    if token is not None:
+        user = user_for_token(session, token)
+        if user is None:
+            raise NotSignedIn("the API token is not valid or has been revoked")
+        if request.method != "GET" and not request.url.path.startswith("/api/"):
+            raise NotSignedIn("API tokens work on /api/v1 routes and on GET pages only")
+        request.state.via_token = True
+    else:
+        user_id = request.session.get("uid")
+        if isinstance(user_id, int):
+            user = session.get(User, user_id)
+            if user is None or not user.active:
+                request.session.clear()
+                user = None
+    request.state.csrf_token = csrf_token_for(request.session)
+    actor = actor_for(session, user) if user else None
+    request.state.user = actor
+    return actor
+
+
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+def current_actor(actor: OptionalActor) -> Actor:
+    if actor is None:
+        raise NotSignedIn("sign in to continue")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def api_actor(request: Request, actor: OptionalActor) -> Actor:
+    """API routes take a bearer token; a cookie alone would open them to CSRF."""
+    if actor is None or not getattr(request.state, "via_token", False):
+        raise NotSignedIn(
+            "send 'Authorization: Bearer TOKEN'; create a token on your "
+            "profile page or with 'tabled tokens create EMAIL'"
+        )
+    return actor
+
+
+ApiActor = Annotated[Actor, Depends(api_actor)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Every state-changing form carries the session's token, as a field or header."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not csrf_ok(request.session, sent):
+        raise CsrfRejected(
+            "This form has expired or did not come from Tabled. Reload the page and try again."
+        )
+
+
+Csrf = Depends(check_csrf)

@@ -1,0 +1,1 @@
+"""Drafting: responses, positions, revisions and draft files."""

@@ -1,0 +1,189 @@
+"""Draft files: Markdown with YAML front matter, one '## ' heading per position.
+
+    ---
+    title: Our response to ...
+    responding_to: {title: ..., publisher: ..., date: 2009-04-22, url: https://...}
+    summary: One paragraph.
+    workflow: socitm-policy
+    ---
+
+    ## A position's heading
+
+    Themes: efficiency, climate-change
+
+    The position's text in Markdown.
+
+The 'Themes:' line is the first line under the heading; it lists theme slugs
+(or names), separated by commas, and may be left out while drafting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..rendering.markdown import parser
+
+THEMES_PREFIX = "themes:"
+
+
+class DraftFileError(Exception):
+    """One line: where the file is broken and what to do about it."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(f"line {line}: {problem}")
+        self.line = line
+        self.problem = problem
+
+
+@dataclass
+class DraftPosition:
+    heading: str
+    body: str
+    themes: list[str]
+    line: int
+    themes_line: int
+
+
+@dataclass
+class Draft:
+    title: str
+    rt_title: str
+    rt_publisher: str = ""
+    rt_date: dt.date | None = None
+    rt_url: str = ""
+    summary: str = ""
+    workflow: str = "socitm-policy"
+    positions: list[DraftPosition] = field(default_factory=list)
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int]:
+    """(yaml, body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise DraftFileError(1, "the file must start with '---' and YAML front matter")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise DraftFileError(1, "the front matter opened on line 1 is never closed with '---'")
+
+
+def _text(meta: dict[str, Any], key: str, line: int, *, required: bool = False) -> str:
+    value = meta.get(key)
+    if value is None:
+        if required:
+            raise DraftFileError(line, f"'{key}' is missing from the front matter")
+        return ""
+    if isinstance(value, dt.date | int | float):
+        return str(value)
+    if not isinstance(value, str):
+        raise DraftFileError(line, f"'{key}' must be text")
+    return value.strip()
+
+
+def parse_draft(text: str) -> Draft:
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    front, body, body_start = _split_front_matter(text)
+    try:
+        meta = yaml.safe_load(front) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise DraftFileError(line, f"the front matter is not valid YAML ({problem})") from None
+    if not isinstance(meta, dict):
+        raise DraftFileError(2, "the front matter must be 'key: value' lines")
+    rt = meta.get("responding_to") or {}
+    if not isinstance(rt, dict):
+        raise DraftFileError(2, "'responding_to' must have title, publisher, date and url")
+    rt_date = rt.get("date")
+    if isinstance(rt_date, str) and rt_date.strip():
+        try:
+            rt_date = dt.date.fromisoformat(rt_date.strip())
+        except ValueError:
+            raise DraftFileError(2, f"responding_to date {rt_date!r} is not YYYY-MM-DD") from None
+    if rt_date is not None and not isinstance(rt_date, dt.date):
+        raise DraftFileError(2, "responding_to date must be written YYYY-MM-DD")
+    draft = Draft(
+        title=_text(meta, "title", 2, required=True),
+        rt_title=_text(rt, "title", 2, required=True) if rt else "",
+        rt_publisher=_text(rt, "publisher", 2),
+        rt_date=rt_date or None,
+        rt_url=_text(rt, "url", 2),
+        summary=_text(meta, "summary", 2),
+        workflow=_text(meta, "workflow", 2) or "socitm-policy",
+    )
+    if not draft.rt_title:
+        raise DraftFileError(2, "'responding_to' with at least a 'title' is missing")
+    draft.positions = _positions(body, body_start)
+    if not draft.positions:
+        raise DraftFileError(body_start, "no positions: start each one with a '## ' heading")
+    return draft
+
+
+def _positions(body: str, first_line: int) -> list[DraftPosition]:
+    lines = body.split("\n")
+    # Only real level-2 headings count: a '## ' inside a code block is text.
+    tokens = parser().parse(body)
+    starts = [
+        (tok.map[0], tokens[i + 1].content)
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open" and tok.tag == "h2" and tok.level == 0 and tok.map
+    ]
+    if starts:
+        preamble = "\n".join(lines[: starts[0][0]]).strip()
+        if preamble:
+            offset = next(i for i, line in enumerate(lines) if line.strip())
+            raise DraftFileError(
+                first_line + offset,
+                "text before the first '## ' heading: put it in the summary or under a position",
+            )
+    positions: list[DraftPosition] = []
+    for n, (start, heading_text) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        heading_line = first_line + start
+        chunk = lines[start + 1 : end]
+        themes: list[str] = []
+        themes_line = heading_line
+        for offset, line in enumerate(chunk):
+            if not line.strip():
+                continue
+            if line.strip().lower().startswith(THEMES_PREFIX):
+                themes = [t.strip() for t in line.split(":", 1)[1].split(",") if t.strip()]
+                themes_line = heading_line + 1 + offset
+                chunk = chunk[:offset] + chunk[offset + 1 :]
+            break
+        heading = heading_text.strip()
+        if not heading:
+            raise DraftFileError(heading_line, "a position heading is empty")
+        positions.append(
+            DraftPosition(heading, "\n".join(chunk).strip("\n"), themes, heading_line, themes_line)
+        )
+    return positions
+
+
+def render_draft(draft: Draft) -> str:
+    """The file text for a draft; parse_draft(render_draft(d)) gives d back."""
+    rt: dict[str, Any] = {"title": draft.rt_title}
+    if draft.rt_publisher:
+        rt["publisher"] = draft.rt_publisher
+    if draft.rt_date:
+        rt["date"] = draft.rt_date
+    if draft.rt_url:
+        rt["url"] = draft.rt_url
+    meta: dict[str, Any] = {"title": draft.title, "responding_to": rt}
+    if draft.summary:
+        meta["summary"] = draft.summary
+    meta["workflow"] = draft.workflow
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=88)
+    parts = [f"---\n{front}---\n"]
+    for position in draft.positions:
+        section = f"## {position.heading}\n\n"
+        if position.themes:
+            section += f"Themes: {', '.join(position.themes)}\n\n"
+        section += position.body.strip("\n") + "\n"
+        parts.append(section)
+    return "\n".join(parts)

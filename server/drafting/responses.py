@@ -1,0 +1,144 @@
+"""Creating responses, changing their details, and reading them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from ..accounts.users import Actor
+from ..errors import Invalid, NotFound, StaleRevision
+from ..models import Position, PositionTheme, Response, Theme, User, utcnow
+from ..workflow.registry import DEFAULT_WORKFLOW, get_workflow, workflows
+from . import access
+from .limits import PUBLISHER_MAX, SUMMARY_MAX, TITLE_MAX, URL_MAX
+
+
+@dataclass
+class ResponseInput:
+    title: str
+    rt_title: str
+    rt_publisher: str = ""
+    rt_date: date | None = None
+    rt_url: str = ""
+    summary: str = ""
+    workflow: str = DEFAULT_WORKFLOW
+
+
+@dataclass
+class PositionView:
+    id: int
+    number: int
+    heading: str
+    body: str
+    body_html: str
+    themes: list[Theme] = field(default_factory=list)
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [t.slug for t in self.themes]
+
+
+def validate_input(data: ResponseInput) -> ResponseInput:
+    data.title = data.title.strip()
+    data.rt_title = data.rt_title.strip()
+    data.rt_publisher = data.rt_publisher.strip()
+    data.rt_url = data.rt_url.strip()
+    if not data.title:
+        raise Invalid("enter a title for the response", field="title")
+    if len(data.title) > TITLE_MAX:
+        raise Invalid(f"the title must be at most {TITLE_MAX} characters", field="title")
+    if not data.rt_title:
+        raise Invalid("enter the title of the publication this responds to", field="rt_title")
+    if len(data.rt_title) > TITLE_MAX:
+        raise Invalid(
+            f"the publication title must be at most {TITLE_MAX} characters", field="rt_title"
+        )
+    if len(data.rt_publisher) > PUBLISHER_MAX:
+        raise Invalid(
+            f"the publisher must be at most {PUBLISHER_MAX} characters", field="rt_publisher"
+        )
+    if data.rt_url and (
+        len(data.rt_url) > URL_MAX or not data.rt_url.lower().startswith(("http://", "https://"))
+    ):
+        raise Invalid(
+            "the link must be a web address starting with https:// or http://", field="rt_url"
+        )
+    if len(data.summary) > SUMMARY_MAX:
+        raise Invalid(f"the summary must be at most {SUMMARY_MAX} characters", field="summary")
+    if get_workflow(data.workflow) is None:
+        raise Invalid(
+            f"unknown workflow {data.workflow!r}: use one of {', '.join(sorted(workflows()))}",
+            field="workflow",
+        )
+    return data
+
+
+def get_response(session: Session, response_id: int) -> Response:
+    response = session.get(Response, response_id)
+    if response is None:
+        raise NotFound(f"no response with id {response_id}")
+    return response
+
+
+def visible_response(session: Session, actor: Actor, response_id: int) -> Response:
+    response = get_response(session, response_id)
+    access.require_view(actor, response)
+    return response
+
+
+def list_visible(session: Session, actor: Actor) -> list[Response]:
+    query = select(Response).order_by(col(Response.updated_at).desc())
+    if not (actor.is_admin or actor.is_director or actor.is_reviewer):
+        query = query.where(Response.stage == "published")
+    return list(session.exec(query).all())
+
+
+def positions_of(session: Session, response_id: int) -> list[PositionView]:
+    """The live positions in order, with their themes, in two queries."""
+    rows = session.exec(
+        select(Position)
+        .where(Position.response_id == response_id, col(Position.deleted).is_(False))
+        .order_by(col(Position.ordering), col(Position.id))
+    ).all()
+    ids = [p.id for p in rows]
+    links: dict[int, list[Theme]] = {}
+    if ids:
+        pairs = session.exec(
+            select(PositionTheme.position_id, Theme)
+            .join(Theme, col(Theme.id) == PositionTheme.theme_id)
+            .where(col(PositionTheme.position_id).in_(ids))
+            .order_by(col(Theme.core).desc(), col(Theme.name))
+        ).all()
+        for pid, theme in pairs:
+            links.setdefault(pid, []).append(theme)
+    return [
+        PositionView(p.id or 0, n, p.heading, p.body, p.body_html, links.get(p.id or 0, []))
+        for n, p in enumerate(rows, start=1)
+    ]
+
+
+def owner_of(session: Session, response: Response) -> User:
+    owner = session.get(User, response.owner_id)
+    assert owner is not None
+    return owner
+
+
+def claim_revision(session: Session, response: Response, base_revision: int) -> int:
+    """Move the response to the next revision if nobody got there first.
+
+    The compare-and-set in one UPDATE makes two racing saves (even on two server
+    processes) agree: exactly one wins, the other is told its base is stale."""
+    result = session.execute(
+        update(Response)
+        .where(col(Response.id) == response.id, col(Response.revision) == base_revision)
+        .values(revision=base_revision + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(response)
+        raise StaleRevision(base_revision, response.revision)
+    session.refresh(response)
+    return response.revision

@@ -1,0 +1,77 @@
+"""Importing a draft file as a new response, and exporting a response as one."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from ..accounts.users import Actor
+from ..errors import DomainError
+from ..models import Response
+from ..themes import service as themes
+from ..workflow.registry import get_workflow, workflows
+from . import editing
+from .draftfile import Draft, DraftFileError, DraftPosition, parse_draft, render_draft
+from .responses import ResponseInput, get_response, positions_of
+
+
+def check_draft(session: Session, draft: Draft) -> None:
+    """Refuse a draft that names an unknown workflow or theme, pointing at its line."""
+    if get_workflow(draft.workflow) is None:
+        raise DraftFileError(
+            2, f"unknown workflow {draft.workflow!r}: use one of {', '.join(sorted(workflows()))}"
+        )
+    for position in draft.positions:
+        try:
+            themes.resolve(session, position.themes)
+        except DomainError as exc:
+            raise DraftFileError(position.themes_line, exc.message) from None
+
+
+def import_text(session: Session, owner: Actor, text: str) -> Response:
+    """Create a response from draft-file text; all or nothing (the caller commits)."""
+    draft = parse_draft(text)
+    check_draft(session, draft)
+    data = ResponseInput(
+        title=draft.title,
+        rt_title=draft.rt_title,
+        rt_publisher=draft.rt_publisher,
+        rt_date=draft.rt_date,
+        rt_url=draft.rt_url,
+        summary=draft.summary,
+        workflow=draft.workflow,
+    )
+    response = editing.create_response(session, owner, data)
+    assert response.id is not None
+    for position in draft.positions:
+        try:
+            editing.add_position(
+                session,
+                owner,
+                response.id,
+                heading=position.heading,
+                body=position.body,
+                themes_refs=position.themes,
+                base_revision=response.revision,
+            )
+        except DomainError as exc:
+            raise DraftFileError(position.line, exc.message) from None
+    return response
+
+
+def export_text(session: Session, response_id: int) -> str:
+    response = get_response(session, response_id)
+    assert response.id is not None
+    draft = Draft(
+        title=response.title,
+        rt_title=response.rt_title,
+        rt_publisher=response.rt_publisher,
+        rt_date=response.rt_date,
+        rt_url=response.rt_url,
+        summary=response.summary,
+        workflow=response.workflow,
+        positions=[
+            DraftPosition(p.heading, p.body, p.theme_slugs, 0, 0)
+            for p in positions_of(session, response.id)
+        ],
+    )
+    return render_draft(draft)

@@ -1,0 +1,110 @@
+"""Database tables. Domain rules live in the service modules, not here."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role:
+    ADMIN = "admin"
+    DIRECTOR = "director"
+    MEMBER = "member"
+    ALL = ("admin", "director", "member")
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20, default=Role.MEMBER)
+    password_hash: str = Field(default="", max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserGroup(SQLModel, table=True):
+    __tablename__ = "user_group"
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    group: str = Field(max_length=60, primary_key=True)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    label: str = Field(max_length=100, default="")
+    prefix: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    __tablename__ = "login_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Theme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=100)
+    core: bool = False
+    retired: bool = False
+
+
+class Response(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    rt_title: str = Field(max_length=300)
+    rt_publisher: str = Field(default="", max_length=200)
+    rt_date: date | None = None
+    rt_url: str = Field(default="", max_length=2000)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    workflow: str = Field(max_length=60, default="socitm-policy")
+    stage: str = Field(max_length=60, default="draft")
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    revision: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Position(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    ordering: int = 0
+    heading: str = Field(max_length=300)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Rendered once when the text is saved, so page views never re-render Markdown.
+    body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    deleted: bool = False
+
+
+class PositionTheme(SQLModel, table=True):
+    __tablename__ = "position_theme"
+    position_id: int = Field(foreign_key="position.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True)
+
+
+class Revision(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("response_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    number: int
+    author_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    description: str = Field(default="", max_length=500)
+    # Headings of the positions this save touched, for the history list.
+    changed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The whole response as saved: title, summary and positions with rendered HTML.
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,1 @@
+"""Turning stored text into HTML pages, Markdown fragments and diffs."""

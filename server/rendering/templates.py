@@ -1,0 +1,61 @@
+"""The one Jinja2 environment, and render(): full page or htmx partial."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from ..config import PROJECT_ROOT
+from .markdown import render_markdown
+
+templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
+
+
+def _when(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%-d %b %Y, %H:%M UTC")
+    return value.strftime("%-d %B %Y")
+
+
+def _trusted_html(value: str) -> Markup:
+    # Only for HTML produced by render_markdown, which never passes raw HTML through.
+    return Markup(value)  # noqa: S704
+
+
+def _markdown(value: str) -> Markup:
+    return Markup(render_markdown(value or ""))  # noqa: S704  (raw HTML is off)
+
+
+templates.env.filters["when"] = _when
+templates.env.filters["markdown"] = _markdown
+templates.env.filters["trusted_html"] = _trusted_html
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    partial: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page; for an htmx request with a partial named, only that partial."""
+    ctx = dict(context or {})
+    ctx.setdefault("user", getattr(request.state, "user", None))
+    ctx.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
+    name = partial if partial and is_htmx(request) else template
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if partial:
+        response.headers["Vary"] = "HX-Request"
+    return response

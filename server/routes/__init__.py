@@ -1,0 +1,1 @@
+"""HTTP routes: one APIRouter per area; handlers parse, call a service, render."""

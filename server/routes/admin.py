@@ -1,0 +1,165 @@
+"""Admin pages: add users, set their role and groups, deactivate them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import Response
+
+from ..accounts import users
+from ..accounts.users import Actor
+from ..deps import Csrf, CurrentActor, SessionDep
+from ..errors import DomainError, Forbidden
+from ..models import Role
+from ..rendering.templates import render
+from ..workflow.registry import workflows
+from .forms import field_errors, pop_flash, redirect
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+Line = Annotated[str, Form(max_length=1000)]
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("only admins can manage users")
+
+
+def _known_groups() -> list[str]:
+    return sorted({g for w in workflows().values() for g in w.groups})
+
+
+def _groups_from(checked: list[str] | None, other: str) -> list[str]:
+    return list(checked or []) + [g for g in other.replace(",", " ").split() if g]
+
+
+def _form_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {"values": values, "errors": errors, "roles": Role.ALL, "known_groups": _known_groups()}
+
+
+@router.get("/users")
+def list_users(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    _require_admin(actor)
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "users": users.list_users(session),
+            "groups": users.groups_by_user(session),
+            "flash": pop_flash(request),
+        },
+    )
+
+
+@router.get("/users/new")
+def new_user_form(request: Request, actor: CurrentActor) -> Response:
+    _require_admin(actor)
+    return render(
+        request,
+        "admin/user_form.html",
+        _form_context({"role": Role.MEMBER, "groups": [], "active": True}, {}),
+    )
+
+
+@router.post("/users", dependencies=[Csrf])
+def create_user(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    email: Line = "",
+    name: Line = "",
+    role: Line = Role.MEMBER,
+    password: Line = "",
+    groups: Annotated[list[str] | None, Form()] = None,
+    other_groups: Line = "",
+) -> Response:
+    _require_admin(actor)
+    group_list = _groups_from(groups, other_groups)
+    values = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "groups": group_list,
+        "other_groups": other_groups,
+        "active": True,
+    }
+    try:
+        users.create_user(
+            session, email=email, name=name, role=role, groups=group_list, password=password
+        )
+    except DomainError as exc:
+        session.rollback()
+        return render(
+            request,
+            "admin/user_form.html",
+            _form_context(values, field_errors(exc, "email")),
+            status_code=422,
+        )
+    session.commit()
+    return redirect("/admin/users", f"Added {name}.", request)
+
+
+@router.get("/users/{user_id}")
+def edit_user_form(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    user_id: int = Path(ge=1, le=2**31 - 1),
+) -> Response:
+    _require_admin(actor)
+    user = users.get_user(session, user_id)
+    values = {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "groups": sorted(users.groups_of(session, user_id)),
+        "active": user.active,
+    }
+    return render(request, "admin/user_form.html", _form_context(values, {}))
+
+
+@router.post("/users/{user_id}", dependencies=[Csrf])
+def update_user(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    name: Line = "",
+    role: Line = Role.MEMBER,
+    active: Line = "",
+    groups: Annotated[list[str] | None, Form()] = None,
+    other_groups: Line = "",
+    user_id: int = Path(ge=1, le=2**31 - 1),
+) -> Response:
+    _require_admin(actor)
+    user = users.get_user(session, user_id)
+    group_list = _groups_from(groups, other_groups)
+    values = {
+        "id": user_id,
+        "email": user.email,
+        "name": name,
+        "role": role,
+        "groups": group_list,
+        "other_groups": other_groups,
+        "active": active == "yes",
+    }
+    try:
+        users.update_user(
+            session,
+            user_id,
+            name=name,
+            role=role,
+            groups=group_list,
+            active=active == "yes",
+            acting_admin_id=actor.id,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return render(
+            request,
+            "admin/user_form.html",
+            _form_context(values, field_errors(exc, "name")),
+            status_code=422,
+        )
+    session.commit()
+    return redirect("/admin/users", f"Saved {name}.", request)

@@ -1,0 +1,213 @@
+"""The JSON API under /api/v1, plus /healthz."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from ..deps import ApiActor, SessionDep
+from ..drafting import editing, revisions
+from ..drafting.responses import (
+    ResponseInput,
+    owner_of,
+    positions_of,
+    visible_response,
+)
+from ..drafting.responses import list_visible as list_visible_responses
+from ..models import Response as ResponseRow
+from ..schemas import (
+    Owner,
+    PositionIn,
+    PositionOut,
+    PositionSaved,
+    Problem,
+    RespondingTo,
+    ResponseCreate,
+    ResponseOut,
+    ResponseSummary,
+    RevisionOut,
+    ThemeOut,
+)
+from ..themes.service import list_themes
+from ..workflow.registry import DEFAULT_WORKFLOW
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem} for code in (401, 403, 404, 409, 422)
+}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+health = APIRouter()
+
+Id = Path(ge=1, le=2**31 - 1)
+
+
+@health.get("/healthz", tags=["operations"])
+def healthz() -> dict[str, str]:
+    """The process is up (no database call)."""
+    return {"status": "ok"}
+
+
+@router.get("/themes", response_model=list[ThemeOut])
+def themes(session: SessionDep, actor: ApiActor) -> list[ThemeOut]:
+    """Themes that can be given to positions (retired ones are left out)."""
+    return [ThemeOut(slug=t.slug, name=t.name) for t in list_themes(session, include_retired=False)]
+
+
+def _response_out(session: Session, response: ResponseRow) -> ResponseOut:
+    assert response.id is not None
+    owner = owner_of(session, response)
+    return ResponseOut(
+        id=response.id,
+        title=response.title,
+        responding_to=RespondingTo(
+            title=response.rt_title,
+            publisher=response.rt_publisher,
+            date=response.rt_date,
+            url=response.rt_url,
+        ),
+        summary=response.summary,
+        workflow=response.workflow,
+        stage=response.stage,
+        revision=response.revision,
+        owner=Owner(id=owner.id or 0, name=owner.name, email=owner.email),
+        created_at=response.created_at,
+        updated_at=response.updated_at,
+        positions=[
+            PositionOut(id=p.id, heading=p.heading, body=p.body, themes=p.theme_slugs)
+            for p in positions_of(session, response.id)
+        ],
+    )
+
+
+@router.post("/responses", status_code=201, response_model=ResponseOut)
+def create_response(body: ResponseCreate, session: SessionDep, actor: ApiActor) -> ResponseOut:
+    """Start a response (directors and admins)."""
+    rt = body.responding_to
+    response = editing.create_response(
+        session,
+        actor,
+        ResponseInput(
+            title=body.title,
+            rt_title=rt.title,
+            rt_publisher=rt.publisher,
+            rt_date=rt.date,
+            rt_url=rt.url,
+            summary=body.summary,
+            workflow=body.workflow or DEFAULT_WORKFLOW,
+        ),
+    )
+    session.commit()
+    return _response_out(session, response)
+
+
+@router.get("/responses", response_model=list[ResponseSummary])
+def list_responses(session: SessionDep, actor: ApiActor) -> list[ResponseSummary]:
+    """Responses the caller may see, most recently changed first."""
+    return [
+        ResponseSummary(
+            id=r.id or 0,
+            title=r.title,
+            stage=r.stage,
+            workflow=r.workflow,
+            revision=r.revision,
+            updated_at=r.updated_at,
+        )
+        for r in list_visible_responses(session, actor)
+    ]
+
+
+@router.get("/responses/{response_id}", response_model=ResponseOut)
+def get_response(session: SessionDep, actor: ApiActor, response_id: int = Id) -> ResponseOut:
+    """One response with its positions in order."""
+    return _response_out(session, visible_response(session, actor, response_id))
+
+
+def _saved(session: Session, response_id: int, position_id: int) -> PositionSaved:
+    for p in positions_of(session, response_id):
+        if p.id == position_id:
+            current = session.get(ResponseRow, response_id)
+            assert current is not None
+            return PositionSaved(
+                id=p.id,
+                heading=p.heading,
+                body=p.body,
+                themes=p.theme_slugs,
+                revision=current.revision,
+            )
+    raise AssertionError("saved position vanished")
+
+
+@router.post("/responses/{response_id}/positions", status_code=201, response_model=PositionSaved)
+def add_position(
+    body: PositionIn, session: SessionDep, actor: ApiActor, response_id: int = Id
+) -> PositionSaved:
+    """Add a position at the end; 409 when base_revision is not the current revision."""
+    visible_response(session, actor, response_id)
+    position = editing.add_position(
+        session,
+        actor,
+        response_id,
+        heading=body.heading,
+        body=body.body,
+        themes_refs=body.themes,
+        base_revision=body.base_revision,
+    )
+    session.commit()
+    return _saved(session, response_id, position.id or 0)
+
+
+@router.put("/responses/{response_id}/positions/{position_id}", response_model=PositionSaved)
+def update_position(
+    body: PositionIn,
+    session: SessionDep,
+    actor: ApiActor,
+    response_id: int = Id,
+    position_id: int = Id,
+) -> PositionSaved:
+    """Replace a position's heading, text and themes; 409 when stale, nothing overwritten."""
+    visible_response(session, actor, response_id)
+    editing.update_position(
+        session,
+        actor,
+        response_id,
+        position_id,
+        heading=body.heading,
+        body=body.body,
+        themes_refs=body.themes,
+        base_revision=body.base_revision,
+    )
+    session.commit()
+    return _saved(session, response_id, position_id)
+
+
+@router.delete("/responses/{response_id}/positions/{position_id}", status_code=204)
+def delete_position(
+    session: SessionDep,
+    actor: ApiActor,
+    base_revision: int,
+    response_id: int = Id,
+    position_id: int = Id,
+) -> Response:
+    """Remove a position (kept in the history); base_revision is a query parameter."""
+    visible_response(session, actor, response_id)
+    editing.delete_position(session, actor, response_id, position_id, base_revision)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/responses/{response_id}/revisions", response_model=list[RevisionOut])
+def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id) -> list[Any]:
+    """Every saved revision, newest first."""
+    visible_response(session, actor, response_id)
+    return [
+        RevisionOut(
+            number=row.revision.number,
+            author=row.author,
+            created_at=row.revision.created_at,
+            description=row.revision.description,
+            changed=row.revision.changed,
+        )
+        for row in revisions.history(session, response_id)
+    ]

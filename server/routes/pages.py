@@ -1,0 +1,278 @@
+"""Pages for responses and their positions: view, create, edit, reorder, preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from sqlmodel import Session
+
+from ..accounts.users import Actor
+from ..deps import Csrf, CurrentActor, SessionDep
+from ..drafting import access, editing
+from ..drafting.coverage import coverage
+from ..drafting.limits import BODY_MAX
+from ..drafting.responses import (
+    ResponseInput,
+    list_visible,
+    owner_of,
+    positions_of,
+    visible_response,
+)
+from ..drafting.transfer import export_text
+from ..errors import Invalid, StaleRevision
+from ..models import Response as ResponseRow
+from ..rendering.diff import diff_html
+from ..rendering.markdown import render_markdown
+from ..rendering.templates import render
+from ..themes.service import list_themes, slugify
+from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
+from .forms import field_errors, pop_flash, redirect
+
+router = APIRouter(include_in_schema=False)
+Id = Path(ge=1, le=2**31 - 1)
+Text = Annotated[str, Form(max_length=BODY_MAX * 2)]
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    visible = list_visible(session, actor)
+    mine = [r for r in visible if r.owner_id == actor.id and r.stage != "published"]
+    published = [r for r in visible if r.stage == "published"][:10]
+    others = [r for r in visible if r.owner_id != actor.id and r.stage != "published"]
+    return render(
+        request,
+        "home.html",
+        {
+            "mine": mine,
+            "others": others,
+            "published": published,
+            "can_create": access.can_create(actor),
+            "label": _stage_label,
+            "flash": pop_flash(request),
+        },
+    )
+
+
+def _stage_label(response: ResponseRow) -> str:
+    return workflow_for(response).label(response.stage)
+
+
+@router.get("/library")
+def library(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    published = [r for r in list_visible(session, actor) if r.stage == "published"]
+    return render(
+        request, "responses/library.html", {"responses": published, "label": _stage_label}
+    )
+
+
+@router.get("/responses")
+def responses_list(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    return render(
+        request,
+        "responses/list.html",
+        {
+            "responses": list_visible(session, actor),
+            "label": _stage_label,
+            "can_create": access.can_create(actor),
+        },
+    )
+
+
+def _details_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {"values": values, "errors": errors, "workflows": workflows()}
+
+
+def _details_input(
+    title: str,
+    rt_title: str,
+    rt_publisher: str,
+    rt_date: str,
+    rt_url: str,
+    summary: str,
+    workflow: str,
+) -> ResponseInput:
+    parsed: date | None = None
+    if rt_date.strip():
+        try:
+            parsed = date.fromisoformat(rt_date.strip())
+        except ValueError:
+            raise Invalid(
+                "enter the date as YYYY-MM-DD, for example 2009-04-22", field="rt_date"
+            ) from None
+    return ResponseInput(
+        title, rt_title, rt_publisher, parsed, rt_url, summary, workflow or DEFAULT_WORKFLOW
+    )
+
+
+@router.get("/responses/new")
+def new_response_form(request: Request, actor: CurrentActor) -> Response:
+    access.require_create(actor)
+    return render(
+        request, "responses/new.html", _details_context({"workflow": DEFAULT_WORKFLOW}, {})
+    )
+
+
+@router.post("/responses", dependencies=[Csrf])
+def create_response(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    title: Text = "",
+    rt_title: Text = "",
+    rt_publisher: Text = "",
+    rt_date: Text = "",
+    rt_url: Text = "",
+    summary: Text = "",
+    workflow: Text = DEFAULT_WORKFLOW,
+) -> Response:
+    access.require_create(actor)
+    values = dict(
+        title=title,
+        rt_title=rt_title,
+        rt_publisher=rt_publisher,
+        rt_date=rt_date,
+        rt_url=rt_url,
+        summary=summary,
+        workflow=workflow,
+    )
+    try:
+        data = _details_input(title, rt_title, rt_publisher, rt_date, rt_url, summary, workflow)
+        response = editing.create_response(session, actor, data)
+    except Invalid as exc:
+        return render(
+            request,
+            "responses/new.html",
+            _details_context(values, field_errors(exc, "title")),
+            status_code=422,
+        )
+    session.commit()
+    return redirect(
+        f"/responses/{response.id}", "Response created: now add its positions.", request
+    )
+
+
+def _document_context(session: Session, actor: Actor, response: ResponseRow) -> dict[str, Any]:
+    assert response.id is not None
+    positions = positions_of(session, response.id)
+    workflow = workflow_for(response)
+    return {
+        "response": response,
+        "positions": positions,
+        "owner": owner_of(session, response),
+        "stage_label": workflow.label(response.stage),
+        "workflow": workflow,
+        "can_edit": access.can_edit(actor, response),
+        "coverage": coverage(positions, list_themes(session)),
+    }
+
+
+@router.get("/responses/{response_id}")
+def response_page(
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id
+) -> Response:
+    response = visible_response(session, actor, response_id)
+    context = _document_context(session, actor, response)
+    context["flash"] = pop_flash(request)
+    return render(request, "responses/page.html", context)
+
+
+@router.get("/responses/{response_id}/edit")
+def edit_details_form(
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id
+) -> Response:
+    response = visible_response(session, actor, response_id)
+    access.require_edit(actor, response)
+    values = dict(
+        title=response.title,
+        rt_title=response.rt_title,
+        rt_publisher=response.rt_publisher,
+        rt_date=response.rt_date.isoformat() if response.rt_date else "",
+        rt_url=response.rt_url,
+        summary=response.summary,
+        workflow=response.workflow,
+        base_revision=response.revision,
+    )
+    return render(
+        request,
+        "responses/edit_details.html",
+        {**_details_context(values, {}), "response": response},
+    )
+
+
+@router.post("/responses/{response_id}/edit", dependencies=[Csrf])
+def edit_details(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    base_revision: Annotated[int, Form(ge=0, le=2**31 - 1)],
+    title: Text = "",
+    rt_title: Text = "",
+    rt_publisher: Text = "",
+    rt_date: Text = "",
+    rt_url: Text = "",
+    summary: Text = "",
+    response_id: int = Id,
+) -> Response:
+    response = visible_response(session, actor, response_id)
+    values = dict(
+        title=title,
+        rt_title=rt_title,
+        rt_publisher=rt_publisher,
+        rt_date=rt_date,
+        rt_url=rt_url,
+        summary=summary,
+        workflow=response.workflow,
+        base_revision=base_revision,
+    )
+    try:
+        data = _details_input(
+            title, rt_title, rt_publisher, rt_date, rt_url, summary, response.workflow
+        )
+        editing.update_details(session, actor, response_id, data, base_revision)
+    except StaleRevision as exc:
+        session.rollback()
+        values["base_revision"] = exc.current
+        context = {
+            **_details_context(values, {"title": exc.message}),
+            "response": response,
+            "stale": {
+                "title": response.title,
+                "summary": response.summary,
+                "summary_diff": diff_html(response.summary, summary),
+            },
+        }
+        return render(request, "responses/edit_details.html", context, status_code=409)
+    except Invalid as exc:
+        return render(
+            request,
+            "responses/edit_details.html",
+            {**_details_context(values, field_errors(exc, "title")), "response": response},
+            status_code=422,
+        )
+    session.commit()
+    return redirect(f"/responses/{response_id}", "Details saved.", request)
+
+
+@router.get("/responses/{response_id}/export")
+def export(session: SessionDep, actor: CurrentActor, response_id: int = Id) -> Response:
+    response = visible_response(session, actor, response_id)
+    filename = f"{slugify(response.title) or 'response'}.md"
+    return PlainTextResponse(
+        export_text(session, response_id),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/preview", dependencies=[Csrf])
+def preview(actor: CurrentActor, body: Text = "") -> HTMLResponse:
+    """Rendered Markdown for the live preview beside a position's text."""
+    html = (
+        render_markdown(body, doc_id="preview")
+        if body.strip()
+        else ('<p class="govuk-hint">Nothing to preview yet.</p>')
+    )
+    return HTMLResponse(f'<div id="preview" class="tbl-prose" aria-live="polite">{html}</div>')

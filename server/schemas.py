@@ -1,0 +1,91 @@
+"""Shapes of the JSON API's requests and answers (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .drafting.limits import BODY_MAX, HEADING_MAX, PUBLISHER_MAX, TITLE_MAX, URL_MAX
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ThemeOut(BaseModel):
+    slug: str
+    name: str
+
+
+class RespondingTo(Strict):
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    publisher: str = Field(default="", max_length=PUBLISHER_MAX)
+    date: dt.date | None = None
+    url: str = Field(default="", max_length=URL_MAX)
+
+
+class ResponseCreate(Strict):
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    responding_to: RespondingTo
+    summary: str = Field(default="", max_length=20_000)
+    workflow: str | None = Field(default=None, max_length=60)
+
+
+class PositionIn(Strict):
+    heading: str = Field(min_length=1, max_length=HEADING_MAX)
+    body: str = Field(default="", max_length=BODY_MAX)
+    themes: list[str] = Field(default_factory=list, max_length=50)
+    base_revision: int = Field(ge=1)
+
+
+class PositionOut(BaseModel):
+    id: int
+    heading: str
+    body: str
+    themes: list[str]
+
+
+class Owner(BaseModel):
+    id: int
+    name: str
+    email: str
+
+
+class ResponseOut(BaseModel):
+    id: int
+    title: str
+    responding_to: RespondingTo
+    summary: str
+    workflow: str
+    stage: str
+    revision: int
+    owner: Owner
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    positions: list[PositionOut]
+
+
+class ResponseSummary(BaseModel):
+    id: int
+    title: str
+    stage: str
+    workflow: str
+    revision: int
+    updated_at: dt.datetime
+
+
+class PositionSaved(PositionOut):
+    revision: int
+
+
+class RevisionOut(BaseModel):
+    number: int
+    author: str
+    created_at: dt.datetime
+    description: str
+    changed: list[str]
+
+
+class Problem(BaseModel):
+    detail: str

@@ -1,0 +1,1 @@
+"""Themes: the policy agendas a position serves."""

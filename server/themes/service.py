@@ -1,0 +1,102 @@
+"""Listing, adding, renaming and retiring themes, and resolving theme slugs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from ..errors import Conflict, Invalid, NotFound
+from ..models import Theme
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+
+
+def list_themes(session: Session, *, include_retired: bool = True) -> list[Theme]:
+    query = select(Theme).order_by(col(Theme.core).desc(), col(Theme.name))
+    if not include_retired:
+        query = query.where(col(Theme.retired).is_(False))
+    return list(session.exec(query).all())
+
+
+def core_themes(session: Session) -> list[Theme]:
+    return [t for t in list_themes(session) if t.core and not t.retired]
+
+
+def get_theme(session: Session, slug: str) -> Theme:
+    theme = session.exec(select(Theme).where(Theme.slug == slug)).first()
+    if theme is None:
+        raise NotFound(f"no theme {slug!r}")
+    return theme
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise Invalid("a theme needs a name of at most 100 characters", field="name")
+    return name
+
+
+def create_theme(session: Session, name: str, slug: str | None = None) -> Theme:
+    name = _check_name(name)
+    slug = (slug or "").strip() or slugify(name)
+    if not SLUG_RE.match(slug) or len(slug) > 60:
+        raise Invalid(
+            f"{slug!r} is not a valid slug: use lower-case words joined by hyphens", field="slug"
+        )
+    if session.exec(select(Theme).where(Theme.slug == slug)).first():
+        raise Conflict(f"a theme with slug {slug!r} already exists", field="slug")
+    theme = Theme(slug=slug, name=name)
+    session.add(theme)
+    session.flush()
+    return theme
+
+
+def rename_theme(session: Session, slug: str, name: str) -> Theme:
+    theme = get_theme(session, slug)
+    theme.name = _check_name(name)
+    session.add(theme)
+    session.flush()
+    return theme
+
+
+def set_retired(session: Session, slug: str, retired: bool) -> Theme:
+    theme = get_theme(session, slug)
+    theme.retired = retired
+    session.add(theme)
+    session.flush()
+    return theme
+
+
+def resolve(
+    session: Session, refs: Iterable[str], *, already_linked: Iterable[int] = ()
+) -> list[Theme]:
+    """Themes named by slug (or by name, ignoring case), in the order given.
+
+    A retired theme is accepted only if the position already had it, so old
+    positions keep their links but new links go to live themes only."""
+    keep = set(already_linked)
+    themes = list_themes(session)
+    by_key: dict[str, Theme] = {}
+    for theme in themes:
+        by_key[theme.slug] = theme
+        by_key[theme.name.lower()] = theme
+    result: list[Theme] = []
+    for ref in refs:
+        key = ref.strip().lower()
+        if not key:
+            continue
+        theme = by_key.get(key)
+        if theme is None:
+            known = ", ".join(t.slug for t in themes if not t.retired)
+            raise Invalid(f"unknown theme {ref.strip()!r}: use one of {known}", field="themes")
+        if theme.retired and theme.id not in keep:
+            raise Invalid(f"theme {theme.slug!r} is retired and cannot be added", field="themes")
+        if theme not in result:
+            result.append(theme)
+    return result

@@ -1,0 +1,1 @@
+"""Review workflows: stage definitions loaded from workflows/*.yaml."""
