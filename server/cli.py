@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from .accounts.tokens import create_token
 from .accounts.users import actor_for, create_user, find_by_email
 from .config import get_settings
-from .db import DatabaseConfigError, make_engine
+from .db import DatabaseConfigError, make_engine, write_session
 from .drafting.draftfile import DraftFileError
 from .drafting.transfer import export_text, import_text
 from .errors import DomainError
@@ -38,7 +38,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
 
 
 def cmd_users_add(args: argparse.Namespace) -> None:
-    with Session(_engine()) as session:
+    with write_session(_engine()) as session:
         user = create_user(
             session,
             email=args.email,
@@ -52,7 +52,7 @@ def cmd_users_add(args: argparse.Namespace) -> None:
 
 
 def cmd_tokens_create(args: argparse.Namespace) -> None:
-    with Session(_engine()) as session:
+    with write_session(_engine()) as session:
         user = find_by_email(session, args.email)
         if user is None or user.id is None:
             raise CliError(f"no user with email {args.email}")
@@ -85,7 +85,7 @@ def cmd_import(args: argparse.Namespace) -> None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    with Session(_engine(), expire_on_commit=False) as session:
+    with write_session(_engine()) as session:
         if args.owner:
             owner = find_by_email(session, args.owner)
             if owner is None:
@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    with Session(_engine()) as session:
+    with write_session(_engine()) as session:
         text = export_text(session, args.id)
     if args.output and args.output != "-":
         try:

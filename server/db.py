@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+WRITE_OPTION = "tabled_write"
 
 
 class DatabaseConfigError(Exception):
@@ -54,8 +55,13 @@ def _sqlite_engine(parsed: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        # Writers queue at BEGIN rather than failing mid-transaction on lock upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock at BEGIN and queue there (busy_timeout), instead of
+        # failing mid-transaction when a read snapshot cannot be upgraded; readers
+        # stay deferred so they never block anyone.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -64,6 +70,10 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+def write_session(engine: Engine) -> Session:
+    """A session for a unit of work that writes: on SQLite it takes the write lock first."""
+    return Session(engine, expire_on_commit=False, execution_options={WRITE_OPTION: True})
+
+
+def read_session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from .accounts.users import actor_for, create_user
+from .db import write_session
 from .drafting.transfer import import_text
 from .models import User
 
@@ -48,7 +49,7 @@ def load_demo(engine: Engine, drafts_dir: Path) -> list[int]:
     if not is_empty(engine):
         raise DemoRefused("the database already has users; the demo loads only into an empty one")
     imported: list[int] = []
-    with Session(engine, expire_on_commit=False) as session:
+    with write_session(engine) as session:
         director = None
         for demo in DEMO_USERS:
             user = create_user(

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from .accounts.tokens import user_for_token
 from .accounts.users import Actor, actor_for
+from .db import read_session, write_session
 from .errors import DomainError
 from .models import User
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
@@ -24,7 +25,9 @@ class CsrfRejected(DomainError):
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    engine = request.app.state.engine
+    reading = request.method in ("GET", "HEAD")
+    with read_session(engine) if reading else write_session(engine) as session:
         yield session
 
 
