@@ -29,6 +29,19 @@ PASSWORD = "correct-horse-battery"
 ENGINES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 with its smallest cost: the tests make hundreds of users."""
+    from argon2 import PasswordHasher
+
+    from server.accounts import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test: migrations run once."""

@@ -1,0 +1,121 @@
+"""The tabled command, run as a user runs it: exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLED = Path(sys.executable).parent / "tabled"
+OEP = ROOT / "drafts" / "operational-efficiency-programme.md"
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {
+        **os.environ,
+        "TABLED_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "TABLED_DATA_DIR": str(tmp_path / "var"),
+    }
+
+    def call(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(TABLED), *args], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=60
+        )
+        if ok:
+            assert done.returncode == 0, done.stderr
+        else:
+            assert done.returncode != 0
+            assert "Traceback" not in done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        return done
+
+    call("db", "upgrade")
+    return call
+
+
+def test_db_upgrade_is_idempotent(run):
+    assert "up to date" in run("db", "upgrade").stdout
+
+
+def test_users_add_then_duplicate_and_unknown_role_fail_in_one_line(run):
+    run(
+        "users",
+        "add",
+        "dana@example.org",
+        "--name",
+        "Dana",
+        "--role",
+        "director",
+        "--password",
+        "long-enough-pw",
+    )
+    dup = run("users", "add", "dana@example.org", "--name", "Dana", "--role", "director", ok=False)
+    assert "already exists" in dup.stderr
+    bad = run("users", "add", "x@example.org", "--name", "X", "--role", "boss", ok=False)
+    assert "unknown role" in bad.stderr
+
+
+def test_tokens_create_prints_the_token_last(run):
+    run("users", "add", "m@example.org", "--name", "M", "--role", "member")
+    token = run("tokens", "create", "m@example.org").stdout.strip().splitlines()[-1]
+    assert token.startswith("tbl_") and len(token) > 30
+    assert "no user" in run("tokens", "create", "nobody@example.org", ok=False).stderr
+
+
+def test_import_then_export_then_import_gives_the_same_response(run, tmp_path):
+    run("users", "add", "d@example.org", "--name", "D", "--role", "director")
+    first = run("import", str(OEP)).stdout.strip().splitlines()[-1]
+    exported = tmp_path / "out.md"
+    run("export", first, "-o", str(exported))
+    second = run("import", str(exported)).stdout.strip().splitlines()[-1]
+    assert first != second
+    a = run("export", first).stdout
+    b = run("export", second).stdout
+    assert a == b
+    assert a.count("\n## ") >= 6
+
+
+def test_a_broken_draft_names_its_line_and_imports_nothing(run, tmp_path):
+    run("users", "add", "d@example.org", "--name", "D", "--role", "director")
+    broken = tmp_path / "broken.md"
+    broken.write_text(OEP.read_text().replace("Themes: efficiency", "Themes: wellbeing", 1))
+    failed = run("import", str(broken), ok=False)
+    assert "unknown theme 'wellbeing'" in failed.stderr and "line " in failed.stderr
+    assert "no response with id 1" in run("export", "1", ok=False).stderr
+    workflow = tmp_path / "wf.md"
+    workflow.write_text(OEP.read_text().replace("workflow: socitm-policy", "workflow: nope"))
+    assert "unknown workflow 'nope'" in run("import", str(workflow), ok=False).stderr
+    assert "cannot read" in run("import", str(tmp_path / "missing.md"), ok=False).stderr
+
+
+def test_demo_loads_once_and_if_empty_is_quiet_afterwards(run):
+    out = run("demo").stdout
+    assert "director@example.org" in out and "loaded the demo: 2 responses" in out
+    assert "already has users" in run("demo", ok=False).stderr
+    assert "not loaded" in run("demo", "--if-empty").stdout
+
+
+def test_a_bad_database_url_is_one_line(run, tmp_path):
+    env_url = "mysql://nowhere/db"
+    done = subprocess.run(
+        [str(TABLED), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TABLED_DATABASE_URL": env_url},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("tabled: unsupported database")
+
+
+def test_workflows_check_reports_a_broken_file(run, tmp_path):
+    good = run("workflows", "check", str(ROOT / "workflows" / "socitm-policy.yaml")).stdout
+    assert "ok (5 stages)" in good
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ninitial: draft\nstages:\n  draft:\n    actions: {}\n")
+    assert "no way out" in run("workflows", "check", str(bad), ok=False).stderr

@@ -1,0 +1,81 @@
+"""Draft files: parsing, line-numbered errors, and the export/import round trip."""
+
+from pathlib import Path
+
+import pytest
+
+from server.drafting.draftfile import DraftFileError, parse_draft, render_draft
+
+DRAFTS = sorted((Path(__file__).resolve().parents[2] / "drafts").glob("*.md"))
+
+GOOD = """---
+title: A response
+responding_to:
+  title: A report
+  publisher: A department
+  date: 2009-04-22
+summary: Short.
+---
+
+## First position
+
+Themes: efficiency, climate-change
+
+Body one.
+
+```
+## not a heading inside code
+```
+
+## Second position
+
+Body two, no themes yet.
+"""
+
+
+def test_each_level_two_heading_starts_a_position_with_its_themes():
+    draft = parse_draft(GOOD)
+    assert draft.title == "A response"
+    assert draft.rt_publisher == "A department"
+    assert [p.heading for p in draft.positions] == ["First position", "Second position"]
+    assert draft.positions[0].themes == ["efficiency", "climate-change"]
+    assert "## not a heading inside code" in draft.positions[0].body
+    assert draft.positions[1].themes == []
+
+
+@pytest.mark.parametrize("path", DRAFTS, ids=lambda p: p.name)
+def test_shipped_drafts_round_trip(path):
+    draft = parse_draft(path.read_text())
+    again = parse_draft(render_draft(draft))
+    assert again.title == draft.title
+    assert [(p.heading, p.body, p.themes) for p in again.positions] == [
+        (p.heading, p.body, p.themes) for p in draft.positions
+    ]
+
+
+def test_the_efficiency_example_covers_every_core_theme_in_six_or_more_positions():
+    draft = parse_draft((DRAFTS[0].parent / "operational-efficiency-programme.md").read_text())
+    assert len(draft.positions) >= 6
+    themes = {t for p in draft.positions for t in p.themes}
+    assert {"climate-change", "social-inclusion", "efficiency"} <= themes
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("no front matter\n", 1, "must start with '---'"),
+        ("---\ntitle: x\n", 1, "never closed"),
+        ("---\ntitle: [unclosed\nresponding_to: {title: r}\n---\n## P\n", 3, "not valid YAML"),
+        ("---\nresponding_to: {title: r}\n---\n## P\n", 2, "'title' is missing"),
+        ("---\ntitle: t\n---\n## P\n", 2, "'responding_to'"),
+        ("---\ntitle: t\nresponding_to: {title: r}\n---\n\nJust text.\n## P\n", 6, "text before"),
+        ("---\ntitle: t\nresponding_to: {title: r}\n---\n", 5, "no positions"),
+        ("---\ntitle: t\nresponding_to: {title: r, date: 22/04/2009}\n---\n## P\n", 2, "YYYY"),
+    ],
+)
+def test_broken_files_get_one_line_naming_the_problem_and_line(text, line, words):
+    with pytest.raises(DraftFileError) as caught:
+        parse_draft(text)
+    assert caught.value.line == line
+    assert words in str(caught.value)
+    assert "\n" not in str(caught.value)
