@@ -30,6 +30,9 @@ $(VENDOR)/tabled.css: node_modules/.installed static/scss/tabled.scss
 	npx sass --pkg-importer=node --no-source-map --style=compressed --quiet-deps \
 		static/scss/tabled.scss $@
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	mkdir -p $(VENDOR)/swagger
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		$(VENDOR)/swagger/
 
 install: $(VENV)/.installed $(VENDOR)/tabled.css ## set up .venv and front-end assets (idempotent)
 

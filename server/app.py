@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     workflows()  # an invalid workflow file stops start-up with its one-line error
     app = FastAPI(
-        title="Tabled", version="1", description=API_DESCRIPTION, docs_url="/docs", redoc_url=None
+        title="Tabled", version="1", description=API_DESCRIPTION, docs_url=None, redoc_url=None
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
 
     app.include_router(api.health)
+    app.include_router(api.docs)
     for module in (
         api,
         auth,
@@ -80,7 +82,8 @@ def _wants_json(request: Request) -> bool:
 def _error_page(request: Request, status: int, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
-    if status == 401 and request.method == "GET":
+    if status == 401 and request.method == "GET" and "authorization" not in request.headers:
+        # A person is sent to sign in; a script with a bad token gets the 401 itself.
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     return render(
         request,
@@ -123,6 +126,15 @@ def _error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", [])[1:])
         return _error_page(request, 422, f"{where}: {first.get('msg', 'invalid input')}")
+
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, exc: DataError) -> Response:
+        # The database refused a value the checks let through (PostgreSQL and NUL, say).
+        return _error_page(
+            request,
+            422,
+            "Something you sent cannot be stored, such as a NUL character. Nothing was saved.",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

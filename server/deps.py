@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from .accounts.tokens import user_for_token
@@ -76,7 +77,14 @@ def current_actor(actor: OptionalActor) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def api_actor(request: Request, actor: OptionalActor) -> Actor:
+_bearer_scheme = HTTPBearer(auto_error=False, description="An API token from /account")
+
+
+def api_actor(
+    request: Request,
+    actor: OptionalActor,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)],
+) -> Actor:
     """API routes take a bearer token; a cookie alone would open them to CSRF."""
     if actor is None or not getattr(request.state, "via_token", False):
         raise NotSignedIn(

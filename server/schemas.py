@@ -36,7 +36,7 @@ class PositionIn(Strict):
     heading: str = Field(min_length=1, max_length=HEADING_MAX)
     body: str = Field(default="", max_length=BODY_MAX)
     themes: list[str] = Field(default_factory=list, max_length=50)
-    base_revision: int = Field(ge=1)
+    base_revision: int = Field(ge=1, le=2**31 - 1)
 
 
 class PositionOut(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from typing import Any
 
@@ -72,41 +73,56 @@ class BodySizeLimit:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send, self.max_bytes)
+            await _too_large(scope, send, self.max_bytes)
             return
         seen = 0
+        over = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge
             return message
 
+        async def guarded_send(message: Message) -> None:
+            # Body parsers may turn _TooLarge into their own 400; the 413 replaces it.
+            if not over:
+                await send(message)
+
         try:
-            await self.app(scope, counting_receive, send)
+            await self.app(scope, counting_receive, guarded_send)
         except _TooLarge:
-            await _too_large(send, self.max_bytes)
+            pass
+        if over:
+            await _too_large(scope, send, self.max_bytes)
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = (
-        b'{"detail": "The request is too large: the limit is '
-        + str(limit // 1024 // 1024).encode()
-        + b' MB."}'
-    )
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    message = f"The request is too large: the limit is {limit // 1024 // 1024} MB."
+    if scope.get("path", "").startswith("/api/"):
+        body, kind = json.dumps({"detail": message}).encode(), b"application/json"
+    else:  # a person in a browser gets a page, not JSON
+        body = (
+            f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            f"<title>Too large – Tabled</title></head><body><main>"
+            f'<h1>Too large</h1><p id="error-message">{message} Nothing was saved.</p>'
+            f'<p><a href="/">Go to your home page</a></p></main></body></html>'
+        ).encode()
+        kind = b"text/html; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
             ],
         }

@@ -134,7 +134,7 @@ def claim_revision(session: Session, response: Response, base_revision: int) -> 
     result = session.execute(
         update(Response)
         .where(col(Response.id) == response.id, col(Response.revision) == base_revision)
-        .values(revision=base_revision + 1, updated_at=utcnow())
+        .values(revision=col(Response.revision) + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path
-from fastapi.responses import Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from ..deps import ApiActor, SessionDep
@@ -18,6 +18,7 @@ from ..drafting.responses import (
 )
 from ..drafting.responses import list_visible as list_visible_responses
 from ..models import Response as ResponseRow
+from ..rendering.templates import templates
 from ..schemas import (
     Owner,
     PositionIn,
@@ -39,6 +40,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 health = APIRouter()
+docs = APIRouter(include_in_schema=False)
 
 Id = Path(ge=1, le=2**31 - 1)
 
@@ -47,6 +49,12 @@ Id = Path(ge=1, le=2**31 - 1)
 def healthz() -> dict[str, str]:
     """The process is up (no database call)."""
     return {"status": "ok"}
+
+
+@docs.get("/docs")
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI, served from the installed assets (no CDN, no inline script)."""
+    return templates.TemplateResponse(request, "docs.html", {})
 
 
 @router.get("/themes", response_model=list[ThemeOut])
@@ -186,7 +194,7 @@ def update_position(
 def delete_position(
     session: SessionDep,
     actor: ApiActor,
-    base_revision: int,
+    base_revision: int = Query(ge=1, le=2**31 - 1),
     response_id: int = Id,
     position_id: int = Id,
 ) -> Response:
