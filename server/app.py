@@ -25,6 +25,7 @@ from .routes import (
     positions_pages,
     revisions_pages,
     themes_pages,
+    workflow_pages,
 )
 from .security import BodySizeLimit, SecurityHeaders
 from .workflow.registry import workflows
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         account,
         admin,
         themes_pages,
+        workflow_pages,
     ):
         app.include_router(module.router)
     _error_handlers(app)
@@ -79,9 +81,14 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
+def _error_page(
+    request: Request, status: int, message: str, reasons: list[str] | None = None
+) -> Response:
     if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        body: dict[str, object] = {"detail": message}
+        if reasons:
+            body["reasons"] = reasons
+        return JSONResponse(body, status_code=status)
     if status == 401 and request.method == "GET" and "authorization" not in request.headers:
         # A person is sent to sign in; a script with a bad token gets the 401 itself.
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
@@ -110,7 +117,8 @@ def _error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if isinstance(exc, NotSignedIn) and not _wants_json(request):
             request.session.pop("uid", None)
-        response = _error_page(request, exc.status_code, exc.message)
+        reasons = exc.extra if isinstance(exc.extra, list) else None
+        response = _error_page(request, exc.status_code, exc.message, reasons)
         if isinstance(exc, NotSignedIn) and _wants_json(request):
             response.headers["WWW-Authenticate"] = "Bearer"
         return response

@@ -75,6 +75,9 @@ class Response(SQLModel, table=True):
     stage: str = Field(max_length=60, default="draft")
     owner_id: int = Field(foreign_key="user.id", index=True)
     revision: int = 1
+    # Counts entries into review stages, so approvals never carry into a new round.
+    review_round: int = 0
+    due_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -108,3 +111,31 @@ class Revision(SQLModel, table=True):
     changed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # The whole response as saved: title, summary and positions with rendered HTML.
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Approval(SQLModel, table=True):
+    """One reviewer's approval in one review round; the key stops double counting."""
+
+    __table_args__ = (UniqueConstraint("response_id", "round", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    round: int
+    stage: str = Field(max_length=60)
+    revision: int
+    user_id: int = Field(foreign_key="user.id")
+    at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Every workflow move, written in the same transaction as the move itself."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int = Field(foreign_key="user.id")
+    action: str = Field(max_length=60)
+    from_stage: str = Field(max_length=60)
+    to_stage: str = Field(max_length=60)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    revision: int

@@ -89,3 +89,27 @@ class RevisionOut(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class ActionIn(Strict):
+    action: str = Field(min_length=1, max_length=60)
+    note: str = Field(default="", max_length=5000)
+    revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class ActionOut(BaseModel):
+    stage: str
+    moved: bool
+    approvals: int
+    quorum: int
+    due_at: dt.datetime | None
+
+
+class HistoryOut(BaseModel):
+    action: str
+    from_stage: str
+    to_stage: str
+    actor: str
+    note: str
+    revision: int
+    at: dt.datetime

@@ -20,6 +20,9 @@ from ..drafting.responses import list_visible as list_visible_responses
 from ..models import Response as ResponseRow
 from ..rendering.templates import templates
 from ..schemas import (
+    ActionIn,
+    ActionOut,
+    HistoryOut,
     Owner,
     PositionIn,
     PositionOut,
@@ -33,6 +36,7 @@ from ..schemas import (
     ThemeOut,
 )
 from ..themes.service import list_themes
+from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -42,7 +46,10 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 health = APIRouter()
 docs = APIRouter(include_in_schema=False)
 
-Id = Path(ge=1, le=2**31 - 1)
+
+def Id() -> Any:
+    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
+    return Path(ge=1, le=2**31 - 1)
 
 
 @health.get("/healthz", tags=["operations"])
@@ -127,7 +134,7 @@ def list_responses(session: SessionDep, actor: ApiActor) -> list[ResponseSummary
 
 
 @router.get("/responses/{response_id}", response_model=ResponseOut)
-def get_response(session: SessionDep, actor: ApiActor, response_id: int = Id) -> ResponseOut:
+def get_response(session: SessionDep, actor: ApiActor, response_id: int = Id()) -> ResponseOut:
     """One response with its positions in order."""
     return _response_out(session, visible_response(session, actor, response_id))
 
@@ -149,7 +156,7 @@ def _saved(session: Session, response_id: int, position_id: int) -> PositionSave
 
 @router.post("/responses/{response_id}/positions", status_code=201, response_model=PositionSaved)
 def add_position(
-    body: PositionIn, session: SessionDep, actor: ApiActor, response_id: int = Id
+    body: PositionIn, session: SessionDep, actor: ApiActor, response_id: int = Id()
 ) -> PositionSaved:
     """Add a position at the end; 409 when base_revision is not the current revision."""
     visible_response(session, actor, response_id)
@@ -171,8 +178,8 @@ def update_position(
     body: PositionIn,
     session: SessionDep,
     actor: ApiActor,
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> PositionSaved:
     """Replace a position's heading, text and themes; 409 when stale, nothing overwritten."""
     visible_response(session, actor, response_id)
@@ -195,8 +202,8 @@ def delete_position(
     session: SessionDep,
     actor: ApiActor,
     base_revision: int = Query(ge=1, le=2**31 - 1),
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> Response:
     """Remove a position (kept in the history); base_revision is a query parameter."""
     visible_response(session, actor, response_id)
@@ -206,7 +213,7 @@ def delete_position(
 
 
 @router.get("/responses/{response_id}/revisions", response_model=list[RevisionOut])
-def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id) -> list[Any]:
+def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id()) -> list[Any]:
     """Every saved revision, newest first."""
     visible_response(session, actor, response_id)
     return [
@@ -218,4 +225,36 @@ def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id) 
             changed=row.revision.changed,
         )
         for row in revisions.history(session, response_id)
+    ]
+
+
+@router.post("/responses/{response_id}/actions", response_model=ActionOut)
+def take_action(
+    body: ActionIn, session: SessionDep, actor: ApiActor, response_id: int = Id
+) -> ActionOut:
+    """Move the response through its workflow (submit, approve, request-changes, ...).
+
+    409 lists every failed gate in `reasons`; 403 when the caller may not act."""
+    result = workflow_service.take_action(
+        session, actor, response_id, body.action, body.note, body.revision
+    )
+    session.commit()
+    return ActionOut(
+        stage=result.response.stage, moved=result.outcome.moves_to is not None,
+        approvals=result.outcome.approvals_after, quorum=result.outcome.quorum,
+        due_at=result.response.due_at,
+    )
+
+
+@router.get("/responses/{response_id}/history", response_model=list[HistoryOut])
+def workflow_history(
+    session: SessionDep, actor: ApiActor, response_id: int = Id
+) -> list[HistoryOut]:
+    """The audit trail of workflow actions, oldest first."""
+    visible_response(session, actor, response_id)
+    return [
+        HistoryOut(action=e.event.action, from_stage=e.event.from_stage,
+                   to_stage=e.event.to_stage, actor=e.actor, note=e.event.note,
+                   revision=e.event.revision, at=e.event.at)
+        for e in workflow_service.history(session, response_id)
     ]

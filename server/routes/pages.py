@@ -28,12 +28,21 @@ from ..rendering.diff import diff_html
 from ..rendering.markdown import render_markdown
 from ..rendering.templates import render
 from ..themes.service import list_themes, slugify
+from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
 from .forms import field_errors, pop_flash, redirect
 
 router = APIRouter(include_in_schema=False)
-Id = Path(ge=1, le=2**31 - 1)
-Text = Annotated[str, Form(max_length=BODY_MAX * 2)]
+
+
+def Id() -> Any:
+    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
+    return Path(ge=1, le=2**31 - 1)
+
+
+# No length limit here: drafting's rules say what is too long, beside the field, and
+# BodySizeLimit caps the request.
+Text = Annotated[str, Form()]
 
 
 @router.get("/")
@@ -154,7 +163,7 @@ def create_response(
     )
 
 
-def _document_context(session: Session, actor: Actor, response: ResponseRow) -> dict[str, Any]:
+def document_context(session: Session, actor: Actor, response: ResponseRow) -> dict[str, Any]:
     assert response.id is not None
     positions = positions_of(session, response.id)
     workflow = workflow_for(response)
@@ -166,22 +175,23 @@ def _document_context(session: Session, actor: Actor, response: ResponseRow) -> 
         "workflow": workflow,
         "can_edit": access.can_edit(actor, response),
         "coverage": coverage(positions, list_themes(session)),
+        "review": workflow_service.panel(session, actor, response),
     }
 
 
 @router.get("/responses/{response_id}")
 def response_page(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
 ) -> Response:
     response = visible_response(session, actor, response_id)
-    context = _document_context(session, actor, response)
+    context = document_context(session, actor, response)
     context["flash"] = pop_flash(request)
     return render(request, "responses/page.html", context)
 
 
 @router.get("/responses/{response_id}/edit")
 def edit_details_form(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
 ) -> Response:
     response = visible_response(session, actor, response_id)
     access.require_edit(actor, response)
@@ -214,7 +224,7 @@ def edit_details(
     rt_date: Text = "",
     rt_url: Text = "",
     summary: Text = "",
-    response_id: int = Id,
+    response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
     values = dict(
@@ -257,7 +267,7 @@ def edit_details(
 
 
 @router.get("/responses/{response_id}/export")
-def export(session: SessionDep, actor: CurrentActor, response_id: int = Id) -> Response:
+def export(session: SessionDep, actor: CurrentActor, response_id: int = Id()) -> Response:
     response = visible_response(session, actor, response_id)
     filename = f"{slugify(response.title) or 'response'}.md"
     return PlainTextResponse(
@@ -268,7 +278,9 @@ def export(session: SessionDep, actor: CurrentActor, response_id: int = Id) -> R
 
 
 @router.post("/preview", dependencies=[Csrf])
-def preview(actor: CurrentActor, body: Text = "") -> HTMLResponse:
+def preview(
+    actor: CurrentActor, body: Annotated[str, Form(max_length=BODY_MAX * 2)] = ""
+) -> HTMLResponse:
     """Rendered Markdown for the live preview beside a position's text."""
     html = (
         render_markdown(body, doc_id="preview")

@@ -1,0 +1,65 @@
+"""Workflow actions from the response page, and the audit-trail page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import Response
+
+from ..deps import Csrf, CurrentActor, SessionDep
+from ..drafting.responses import visible_response
+from ..errors import DomainError
+from ..rendering.templates import render
+from ..workflow import service
+from .forms import redirect
+from .pages import document_context
+
+router = APIRouter(include_in_schema=False)
+Id = Path(ge=1, le=2**31 - 1)
+
+
+@router.post("/responses/{response_id}/actions", dependencies=[Csrf])
+def take_action(
+    request: Request, session: SessionDep, actor: CurrentActor,
+    action: Annotated[str, Form(max_length=60)] = "",
+    note: Annotated[str, Form(max_length=10_000)] = "",
+    response_id: int = Id,
+) -> Response:
+    try:
+        result = service.take_action(session, actor, response_id, action, note)
+    except DomainError as exc:
+        session.rollback()
+        if exc.status_code == 404:
+            raise
+        response = visible_response(session, actor, response_id)
+        context = document_context(session, actor, response)
+        reasons = exc.extra if isinstance(exc.extra, list) else [exc.message]
+        context.update(action_errors=reasons, note=note, failed_action=action)
+        return render(request, "responses/page.html", context, status_code=exc.status_code)
+    session.commit()
+    outcome = result.outcome
+    if outcome.moves_to is None and outcome.records_approval:
+        message = f"Approval recorded: {outcome.approvals_after} of {outcome.quorum} needed."
+    else:
+        label = service.workflow_for(result.response).label(result.response.stage)
+        message = f"Done: the response is now in {label}."
+    return redirect(f"/responses/{response_id}", message, request)
+
+
+@router.get("/responses/{response_id}/history")
+def audit_trail(
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    person: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    response = visible_response(session, actor, response_id)
+    everything = service.history(session, response_id)
+    shown = service.history(session, response_id, action=action or None, actor_id=person)
+    people = sorted({(e.event.actor_id, e.actor) for e in everything}, key=lambda p: p[1])
+    actions = sorted({e.event.action for e in everything})
+    return render(request, "responses/history.html", {
+        "response": response, "entries": shown, "people": people, "actions": actions,
+        "chosen_action": action or "", "chosen_person": person,
+        "workflow": service.workflow_for(response),
+    })

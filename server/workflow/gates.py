@@ -1,0 +1,49 @@
+"""Gates: conditions checked before a transition, each giving every reason it fails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlmodel import Session
+
+from ..drafting.coverage import coverage
+from ..drafting.responses import PositionView, positions_of
+from ..models import Response
+from ..themes.service import list_themes
+
+
+def _every_position_themed(session: Session, response: Response,
+                           positions: list[PositionView]) -> list[str]:
+    if not positions:
+        return ["the response has no positions yet"]
+    return [f"position {p.number} “{p.heading}” has no theme" for p in positions if not p.themes]
+
+
+def _core_themes_covered(session: Session, response: Response,
+                         positions: list[PositionView]) -> list[str]:
+    found = coverage(positions, list_themes(session))
+    return [f"no position covers the core theme {t.name}" for t in found.uncovered_core]
+
+
+def _no_unresolved_comments(session: Session, response: Response,
+                            positions: list[PositionView]) -> list[str]:
+    # Comments arrive with the consultation feature; until then none can be open.
+    return []
+
+
+GATES: dict[str, Callable[[Session, Response, list[PositionView]], list[str]]] = {
+    "every-position-themed": _every_position_themed,
+    "core-themes-covered": _core_themes_covered,
+    "no-unresolved-comments": _no_unresolved_comments,
+}
+
+
+def failed(session: Session, response: Response, names: Sequence[str]) -> list[str]:
+    if not names:
+        return []
+    assert response.id is not None
+    positions = positions_of(session, response.id)
+    reasons: list[str] = []
+    for name in names:
+        reasons.extend(GATES[name](session, response, positions))
+    return reasons

@@ -1,0 +1,194 @@
+"""Taking a workflow action: check, change, log - one transaction per move."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from ..accounts.users import Actor
+from ..drafting.access import require_view
+from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from ..models import Approval, AuditEvent, Response, User, utcnow
+from . import engine, gates
+from .registry import workflow_for
+
+__all__ = ["workflow_for"]
+
+NOTE_MAX = 5000
+
+
+_STATUS_ERRORS: dict[int, type[DomainError]] = {403: Forbidden, 409: Conflict, 422: Invalid}
+
+
+def who(actor: Actor) -> engine.Who:
+    return engine.Who(actor.id, actor.role, actor.groups)
+
+
+def situation(session: Session, response: Response) -> engine.Situation:
+    approvals = session.exec(
+        select(Approval.user_id).where(
+            Approval.response_id == response.id, Approval.round == response.review_round
+        )
+    ).all()
+    return engine.Situation(response.stage, response.owner_id, frozenset(approvals))
+
+
+def _locked(session: Session, response_id: int) -> Response:
+    # FOR UPDATE serialises racing actions on PostgreSQL, across server processes;
+    # SQLite's write transactions are serialised already by BEGIN IMMEDIATE.
+    query = select(Response).where(Response.id == response_id).with_for_update()
+    response = session.exec(query).first()
+    if response is None:
+        raise NotFound(f"no response with id {response_id}")
+    session.refresh(response)
+    return response
+
+
+@dataclass
+class ActionResult:
+    response: Response
+    outcome: engine.Outcome
+    event: AuditEvent
+
+
+def take_action(
+    session: Session, actor: Actor, response_id: int, action: str, note: str = "",
+    revision: int | None = None,
+) -> ActionResult:
+    response = _locked(session, response_id)
+    require_view(actor, response)
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
+    if revision is not None and revision != response.revision:
+        raise Conflict(f"you are acting on revision {revision}, but the current revision is "
+                       f"{response.revision}; reload and review the current text")
+    workflow = workflow_for(response)
+    state = situation(session, response)
+    failed = gates.failed(session, response, engine.gates_for(workflow, response.stage, action))
+    outcome = engine.decide(workflow, state, who(actor), action, note, failed)
+    if not outcome.allowed:
+        error = _STATUS_ERRORS[outcome.status]
+        raise error("; ".join(outcome.reasons), field="action", extra=list(outcome.reasons))
+    from_stage = response.stage
+    if outcome.records_approval:
+        session.add(Approval(response_id=response_id, round=response.review_round,
+                             stage=from_stage, revision=response.revision, user_id=actor.id))
+    if outcome.moves_to is not None:
+        _move(session, response, from_stage, outcome.moves_to)
+    event = AuditEvent(response_id=response_id, actor_id=actor.id, action=action,
+                       from_stage=from_stage, to_stage=response.stage, note=note.strip(),
+                       revision=response.revision)
+    session.add(event)
+    session.flush()
+    return ActionResult(response, outcome, event)
+
+
+def _move(session: Session, response: Response, from_stage: str, to_stage: str) -> None:
+    workflow = workflow_for(response)
+    target = workflow.stages[to_stage]
+    reviewing = target.group is not None
+    values: dict[str, object] = {"stage": to_stage, "updated_at": utcnow()}
+    if reviewing:
+        values["review_round"] = response.review_round + 1
+        values["due_at"] = (
+            utcnow() + timedelta(days=target.deadline_days) if target.deadline_days else None
+        )
+    else:
+        values["due_at"] = None
+    # Compare-and-set on the stage: a second racer finds the stage moved and fails.
+    result = session.execute(
+        update(Response)
+        .where(col(Response.id) == response.id, col(Response.stage) == from_stage)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the response moved on while you were acting; reload and try again")
+    session.refresh(response)
+
+
+@dataclass
+class HistoryEntry:
+    event: AuditEvent
+    actor: str
+
+
+def history(
+    session: Session, response_id: int, *, action: str | None = None,
+    actor_id: int | None = None,
+) -> list[HistoryEntry]:
+    query = (
+        select(AuditEvent, User.name)
+        .join(User, col(User.id) == AuditEvent.actor_id)
+        .where(AuditEvent.response_id == response_id)
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    )
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    return [HistoryEntry(event, name) for event, name in session.exec(query).all()]
+
+
+def is_overdue(response: Response, now: datetime | None = None) -> bool:
+    if response.due_at is None:
+        return False
+    due = response.due_at
+    return (now or utcnow()) > due
+
+
+ACTION_LABELS = {
+    "submit": "Submit for review",
+    "approve": "Approve",
+    "request-changes": "Request changes",
+    "publish": "Publish",
+    "revise": "Revise (back to draft)",
+}
+
+
+@dataclass
+class ActionChoice:
+    name: str
+    label: str
+    note_required: bool
+
+
+@dataclass
+class Panel:
+    """What the response page shows about the workflow to this person."""
+
+    stage_label: str
+    group: str | None
+    quorum: int
+    approvals: int
+    approved_by_me: bool
+    due_at: datetime | None
+    overdue: bool
+    actions: list[ActionChoice]
+
+
+def panel(session: Session, actor: Actor, response: Response) -> Panel:
+    workflow = workflow_for(response)
+    state = situation(session, response)
+    stage = workflow.stages.get(response.stage)
+    names = engine.available_actions(workflow, state, who(actor))
+    if actor.id in state.approved_by:
+        names = [n for n in names if n != "approve"]
+    choices = [
+        ActionChoice(n, ACTION_LABELS.get(n, n.replace("-", " ").capitalize()),
+                     bool(stage and stage.actions[n].note_required))
+        for n in names
+    ]
+    return Panel(
+        stage_label=workflow.label(response.stage),
+        group=stage.group if stage else None,
+        quorum=stage.quorum if stage and stage.group else 0,
+        approvals=len(state.approved_by),
+        approved_by_me=actor.id in state.approved_by,
+        due_at=response.due_at,
+        overdue=is_overdue(response),
+        actions=choices,
+    )
