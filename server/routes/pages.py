@@ -50,11 +50,18 @@ def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response
     visible = list_visible(session, actor)
     mine = [r for r in visible if r.owner_id == actor.id and r.stage != "published"]
     published = [r for r in visible if r.stage == "published"][:10]
-    others = [r for r in visible if r.owner_id != actor.id and r.stage != "published"]
+    waiting = workflow_service.waiting_for_review(session, actor, visible)
+    waiting_ids = {w.response.id for w in waiting}
+    others = [
+        r
+        for r in visible
+        if r.owner_id != actor.id and r.stage != "published" and r.id not in waiting_ids
+    ]
     return render(
         request,
         "home.html",
         {
+            "waiting": waiting,
             "mine": mine,
             "others": others,
             "published": published,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -55,7 +55,11 @@ class ActionResult:
 
 
 def take_action(
-    session: Session, actor: Actor, response_id: int, action: str, note: str = "",
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    action: str,
+    note: str = "",
     revision: int | None = None,
 ) -> ActionResult:
     response = _locked(session, response_id)
@@ -63,8 +67,10 @@ def take_action(
     if len(note) > NOTE_MAX:
         raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
     if revision is not None and revision != response.revision:
-        raise Conflict(f"you are acting on revision {revision}, but the current revision is "
-                       f"{response.revision}; reload and review the current text")
+        raise Conflict(
+            f"you are acting on revision {revision}, but the current revision is "
+            f"{response.revision}; reload and review the current text"
+        )
     workflow = workflow_for(response)
     state = situation(session, response)
     failed = gates.failed(session, response, engine.gates_for(workflow, response.stage, action))
@@ -74,13 +80,26 @@ def take_action(
         raise error("; ".join(outcome.reasons), field="action", extra=list(outcome.reasons))
     from_stage = response.stage
     if outcome.records_approval:
-        session.add(Approval(response_id=response_id, round=response.review_round,
-                             stage=from_stage, revision=response.revision, user_id=actor.id))
+        session.add(
+            Approval(
+                response_id=response_id,
+                round=response.review_round,
+                stage=from_stage,
+                revision=response.revision,
+                user_id=actor.id,
+            )
+        )
     if outcome.moves_to is not None:
         _move(session, response, from_stage, outcome.moves_to)
-    event = AuditEvent(response_id=response_id, actor_id=actor.id, action=action,
-                       from_stage=from_stage, to_stage=response.stage, note=note.strip(),
-                       revision=response.revision)
+    event = AuditEvent(
+        response_id=response_id,
+        actor_id=actor.id,
+        action=action,
+        from_stage=from_stage,
+        to_stage=response.stage,
+        note=note.strip(),
+        revision=response.revision,
+    )
     session.add(event)
     session.flush()
     return ActionResult(response, outcome, event)
@@ -117,7 +136,10 @@ class HistoryEntry:
 
 
 def history(
-    session: Session, response_id: int, *, action: str | None = None,
+    session: Session,
+    response_id: int,
+    *,
+    action: str | None = None,
     actor_id: int | None = None,
 ) -> list[HistoryEntry]:
     query = (
@@ -178,8 +200,11 @@ def panel(session: Session, actor: Actor, response: Response) -> Panel:
     if actor.id in state.approved_by:
         names = [n for n in names if n != "approve"]
     choices = [
-        ActionChoice(n, ACTION_LABELS.get(n, n.replace("-", " ").capitalize()),
-                     bool(stage and stage.actions[n].note_required))
+        ActionChoice(
+            n,
+            ACTION_LABELS.get(n, n.replace("-", " ").capitalize()),
+            bool(stage and stage.actions[n].note_required),
+        )
         for n in names
     ]
     return Panel(
@@ -192,3 +217,41 @@ def panel(session: Session, actor: Actor, response: Response) -> Panel:
         overdue=is_overdue(response),
         actions=choices,
     )
+
+
+@dataclass
+class Waiting:
+    response: Response
+    stage_label: str
+    due_at: datetime | None
+    overdue: bool
+    decided: bool
+
+
+def waiting_for_review(session: Session, actor: Actor, responses: list[Response]) -> list[Waiting]:
+    """Responses in a stage reviewed by one of the actor's groups, soonest due first."""
+    mine: list[Response] = []
+    for response in responses:
+        stage = workflow_for(response).stages.get(response.stage)
+        if stage and stage.group in actor.groups and response.owner_id != actor.id:
+            mine.append(response)
+    if not mine:
+        return []
+    approved = session.exec(
+        select(Approval.response_id, Approval.round).where(
+            Approval.user_id == actor.id, col(Approval.response_id).in_([r.id for r in mine])
+        )
+    ).all()
+    decided = set(approved)
+    rows = [
+        Waiting(
+            r,
+            workflow_for(r).label(r.stage),
+            r.due_at,
+            is_overdue(r),
+            (r.id, r.review_round) in decided,
+        )
+        for r in mine
+    ]
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(rows, key=lambda w: (w.decided, w.due_at or far))

@@ -40,13 +40,21 @@ def act(client: TestClient, rid: int, action: str, note: str = ""):
 def test_a_response_goes_from_draft_to_published_with_every_move_recorded(
     api_for, people, oep, second_reviewers
 ):
-    director, futures, council = (api_for(people.director), api_for(people.futures),
-                                  api_for(people.council))
+    director, futures, council = (
+        api_for(people.director),
+        api_for(people.futures),
+        api_for(people.council),
+    )
     futures2, council2 = (api_for(a) for a in second_reviewers)
     assert act(director, oep, "submit").json()["stage"] == "futures-review"
     first = act(futures, oep, "approve").json()
-    assert first == {**first, "stage": "futures-review", "moved": False, "approvals": 1,
-                     "quorum": 2}
+    assert first == {
+        **first,
+        "stage": "futures-review",
+        "moved": False,
+        "approvals": 1,
+        "quorum": 2,
+    }
     assert act(futures, oep, "approve").status_code == 409  # not twice
     assert act(futures2, oep, "request-changes").status_code == 422  # no note
     assert act(futures2, oep, "request-changes", "Tighten position 3").json()["stage"] == "draft"
@@ -59,8 +67,15 @@ def test_a_response_goes_from_draft_to_published_with_every_move_recorded(
     assert act(director, oep, "publish").json()["stage"] == "published"
     history = director.get(f"/api/v1/responses/{oep}/history").json()
     assert [h["action"] for h in history] == [
-        "submit", "approve", "request-changes", "submit", "approve", "approve", "approve",
-        "approve", "publish",
+        "submit",
+        "approve",
+        "request-changes",
+        "submit",
+        "approve",
+        "approve",
+        "approve",
+        "approve",
+        "publish",
     ]
     assert history[2]["note"] == "Tighten position 3" and history[2]["to_stage"] == "draft"
     assert set(history[0]) >= {"action", "from_stage", "to_stage", "actor", "note", "at"}
@@ -68,10 +83,13 @@ def test_a_response_goes_from_draft_to_published_with_every_move_recorded(
 
 def test_submit_is_refused_with_every_reason_until_themes_are_complete(api_for, people):
     director = api_for(people.director)
-    rid = director.post("/api/v1/responses", json={"title": "T", "responding_to": {
-        "title": "P"}}).json()["id"]
-    director.post(f"/api/v1/responses/{rid}/positions",
-                  json={"heading": "Untagged", "body": "x", "themes": [], "base_revision": 1})
+    rid = director.post(
+        "/api/v1/responses", json={"title": "T", "responding_to": {"title": "P"}}
+    ).json()["id"]
+    director.post(
+        f"/api/v1/responses/{rid}/positions",
+        json={"heading": "Untagged", "body": "x", "themes": [], "base_revision": 1},
+    )
     refused = act(director, rid, "submit")
     assert refused.status_code == 409
     reasons = refused.json()["reasons"]
@@ -105,8 +123,10 @@ def test_the_page_shows_refusal_reasons_and_keeps_the_note(browser_for, people, 
     assert "“submit” was refused" in page.text
     assert "has no theme" in page.text and "no position covers the core theme" in page.text
     web_futures = browser_for(people.futures)
-    forbidden = web_futures.submit(f"/responses/{response.id}/actions",
-                                   {"action": "request-changes", "note": "My careful note"})
+    forbidden = web_futures.submit(
+        f"/responses/{response.id}/actions",
+        {"action": "request-changes", "note": "My careful note"},
+    )
     assert forbidden.status_code == 409 and "My careful note" in forbidden.text
 
 
@@ -121,17 +141,23 @@ def test_reviewers_act_from_the_page_and_the_history_page_filters(browser_for, p
     assert "Approval recorded: 1 of 2 needed." in futures.get(f"/responses/{oep}").text
     history = director.get(f"/responses/{oep}/history?action=approve")
     assert "Good" in history.text and "Futures" in history.text
-    assert "<td class=\"govuk-table__cell\">submit</td>" not in history.text
+    assert '<td class="govuk-table__cell">submit</td>' not in history.text
 
 
-def test_two_racing_approvals_move_the_stage_exactly_once(app, engine, session, people, oep,
-                                                          second_reviewers):
+def test_two_racing_approvals_move_the_stage_exactly_once(
+    app, engine, session, people, oep, second_reviewers
+):
     director = create_token(session, people.director.id)[1]
     session.commit()
-    TestClient(app).post(f"/api/v1/responses/{oep}/actions", json={"action": "submit"},
-                         headers={"Authorization": f"Bearer {director}"})
-    tokens = [create_token(session, people.futures.id)[1],
-              create_token(session, second_reviewers[0].id)[1]]
+    TestClient(app).post(
+        f"/api/v1/responses/{oep}/actions",
+        json={"action": "submit"},
+        headers={"Authorization": f"Bearer {director}"},
+    )
+    tokens = [
+        create_token(session, people.futures.id)[1],
+        create_token(session, second_reviewers[0].id)[1],
+    ]
     session.commit()
     barrier = threading.Barrier(2)
     codes: list[int] = []
@@ -139,8 +165,11 @@ def test_two_racing_approvals_move_the_stage_exactly_once(app, engine, session, 
     def approve(token: str) -> None:
         with TestClient(app) as client:
             barrier.wait()
-            reply = client.post(f"/api/v1/responses/{oep}/actions", json={"action": "approve"},
-                                headers={"Authorization": f"Bearer {token}"})
+            reply = client.post(
+                f"/api/v1/responses/{oep}/actions",
+                json={"action": "approve"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
             codes.append(reply.status_code)
 
     threads = [threading.Thread(target=approve, args=(t,)) for t in tokens]
@@ -153,3 +182,14 @@ def test_two_racing_approvals_move_the_stage_exactly_once(app, engine, session, 
         assert fresh.get(Response, oep).stage == "council-review"
         moves = fresh.exec(select(AuditEvent).where(AuditEvent.to_stage == "council-review"))
         assert len(list(moves)) == 1
+
+
+def test_a_reviewer_sees_what_waits_for_them_on_the_home_page(browser_for, api_for, people, oep):
+    futures = browser_for(people.futures)
+    assert "Nothing is waiting for your review" in futures.get("/").text
+    act(api_for(people.director), oep, "submit")
+    home = futures.get("/").text
+    assert "Waiting for your review" in home and "Not yet decided" in home
+    act(api_for(people.futures), oep, "approve")
+    assert "Approved" in futures.get("/").text
+    assert "Waiting for your review" not in browser_for(people.council).get("/").text
