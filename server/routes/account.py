@@ -77,8 +77,7 @@ def change_password(
             raise Invalid("your current password is not right", field="current")
         users.set_password(session, actor.id, new)
     except Invalid as exc:
-        return _page(
-            request, session, actor, errors={exc.field or "new": exc.message}, status_code=422
-        )
+        field = "current" if exc.field == "current" else "new"  # the form's field names
+        return _page(request, session, actor, errors={field: exc.message}, status_code=422)
     session.commit()
     return redirect("/account", "Password changed.", request)

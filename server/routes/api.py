@@ -230,7 +230,7 @@ def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id()
 
 @router.post("/responses/{response_id}/actions", response_model=ActionOut)
 def take_action(
-    body: ActionIn, session: SessionDep, actor: ApiActor, response_id: int = Id
+    body: ActionIn, session: SessionDep, actor: ApiActor, response_id: int = Id()
 ) -> ActionOut:
     """Move the response through its workflow (submit, approve, request-changes, ...).
 
@@ -248,7 +248,7 @@ def take_action(
 
 @router.get("/responses/{response_id}/history", response_model=list[HistoryOut])
 def workflow_history(
-    session: SessionDep, actor: ApiActor, response_id: int = Id
+    session: SessionDep, actor: ApiActor, response_id: int = Id()
 ) -> list[HistoryOut]:
     """The audit trail of workflow actions, oldest first."""
     visible_response(session, actor, response_id)

@@ -11,7 +11,6 @@ from sqlmodel import Session
 from ..accounts.users import Actor
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting import access, editing
-from ..drafting.limits import BODY_MAX
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Response as ResponseRow
@@ -22,8 +21,16 @@ from ..themes.service import list_themes
 from .forms import field_errors, redirect
 
 router = APIRouter(include_in_schema=False)
-Id = Path(ge=1, le=2**31 - 1)
-Text = Annotated[str, Form(max_length=BODY_MAX * 2)]
+
+
+def Id() -> Any:
+    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
+    return Path(ge=1, le=2**31 - 1)
+
+
+# No length limit here: drafting's rules say what is too long, beside the field, and
+# BodySizeLimit caps the request.
+Text = Annotated[str, Form()]
 Revision = Annotated[int, Form(ge=0, le=2**31 - 1)]
 
 
@@ -69,7 +76,7 @@ def _editable(session: Session, actor: Actor, response_id: int) -> ResponseRow:
 
 @router.get("/responses/{response_id}/positions/new")
 def new_position_form(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
 ) -> Response:
     response = _editable(session, actor, response_id)
     values = {"heading": "", "body": "", "themes": [], "base_revision": response.revision}
@@ -81,8 +88,8 @@ def edit_position_form(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> Response:
     response = _editable(session, actor, response_id)
     position = _position(session, response_id, position_id)
@@ -207,7 +214,7 @@ def add_position(
     body: Text = "",
     themes: Annotated[list[str] | None, Form()] = None,
     action: Annotated[str, Form(max_length=20)] = "save",
-    response_id: int = Id,
+    response_id: int = Id(),
 ) -> Response:
     return _save(
         request,
@@ -233,8 +240,8 @@ def update_position(
     body: Text = "",
     themes: Annotated[list[str] | None, Form()] = None,
     action: Annotated[str, Form(max_length=20)] = "save",
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> Response:
     return _save(
         request,
@@ -257,8 +264,8 @@ def move_position(
     actor: CurrentActor,
     base_revision: Revision,
     direction: Annotated[str, Form(pattern="^(up|down)$")],
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> Response:
     _editable(session, actor, response_id)
     editing.move_position(
@@ -273,8 +280,8 @@ def delete_position_confirm(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> Response:
     response = _editable(session, actor, response_id)
     position = _position(session, response_id, position_id)
@@ -289,8 +296,8 @@ def delete_position(
     session: SessionDep,
     actor: CurrentActor,
     base_revision: Revision,
-    response_id: int = Id,
-    position_id: int = Id,
+    response_id: int = Id(),
+    position_id: int = Id(),
 ) -> Response:
     _editable(session, actor, response_id)
     position = _position(session, response_id, position_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
@@ -15,12 +15,16 @@ from ..rendering.templates import render
 from .forms import redirect
 
 router = APIRouter(include_in_schema=False)
-Id = Path(ge=1, le=2**31 - 1)
+
+
+def Id() -> Any:
+    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
+    return Path(ge=1, le=2**31 - 1)
 
 
 @router.get("/responses/{response_id}/revisions")
 def history(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
 ) -> Response:
     response = visible_response(session, actor, response_id)
     return render(
@@ -41,7 +45,7 @@ def compare(
     actor: CurrentActor,
     old: Annotated[int, Query(alias="from", ge=1, le=2**31 - 1)],
     new: Annotated[int, Query(alias="to", ge=1, le=2**31 - 1)],
-    response_id: int = Id,
+    response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
     if old > new:
@@ -58,8 +62,8 @@ def show_revision(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    response_id: int = Id,
-    number: int = Id,
+    response_id: int = Id(),
+    number: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
     revision = revisions.get_revision(session, response_id, number)
@@ -80,8 +84,8 @@ def restore(
     session: SessionDep,
     actor: CurrentActor,
     base_revision: Annotated[int, Form(ge=0, le=2**31 - 1)],
-    response_id: int = Id,
-    number: int = Id,
+    response_id: int = Id(),
+    number: int = Id(),
 ) -> Response:
     visible_response(session, actor, response_id)
     if number == base_revision:
