@@ -139,3 +139,37 @@ class AuditEvent(SQLModel, table=True):
     to_stage: str = Field(max_length=60)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     revision: int
+
+
+class Notification(SQLModel, table=True):
+    """An in-app message to one person about one response."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    response_id: int | None = Field(default=None, foreign_key="response.id", ondelete="CASCADE")
+    kind: str = Field(max_length=40)
+    subject: str = Field(max_length=300)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    read_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email: sent over SMTP when configured, else kept here for admins to read."""
+
+    __tablename__ = "outbox_message"
+    id: int | None = Field(default=None, primary_key=True)
+    to_email: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None
+    error: str = Field(default="", max_length=500)
+
+
+class Reminder(SQLModel, table=True):
+    """Marks that the deadline reminder for one review round went out, once."""
+
+    response_id: int = Field(foreign_key="response.id", primary_key=True, ondelete="CASCADE")
+    round: int = Field(primary_key=True)
+    sent_at: datetime = Field(default_factory=utcnow)
