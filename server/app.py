@@ -21,6 +21,7 @@ from .routes import (
     admin,
     api,
     auth,
+    notifications_pages,
     pages,
     positions_pages,
     revisions_pages,
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         admin,
         themes_pages,
         workflow_pages,
+        notifications_pages,
     ):
         app.include_router(module.router)
     _error_handlers(app)

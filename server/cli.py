@@ -146,6 +146,23 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_remind(args: argparse.Namespace) -> None:
+    from .notifications.mailer import MailerUnavailable, deliver_pending
+    from .notifications.service import send_due_reminders
+
+    settings = get_settings()
+    engine = _engine()
+    with write_session(engine) as session:
+        count = send_due_reminders(session, settings.base_url)
+        session.commit()
+    try:
+        sent = deliver_pending(engine, settings)
+    except MailerUnavailable as exc:
+        raise CliError(f"reminders queued, but the SMTP server is unavailable: {exc}") from None
+    where = f"{sent} emails sent" if settings.smtp_host else "emails are in the outbox"
+    print(f"reminded {count} reviewers; {where}")
+
+
 def cmd_workflows_check(args: argparse.Namespace) -> None:
     for name in args.files:
         workflow = load_workflow_file(Path(name))
@@ -200,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("remind", help="email reviewers whose deadline is two days away "
+                   "(run it daily, e.g. from cron)").set_defaults(func=cmd_remind)
 
     wf = sub.add_parser("workflows", help="workflow files").add_subparsers(dest="w", required=True)
     check = wf.add_parser("check", help="validate workflow files")

@@ -26,6 +26,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
+    # The body that publishes the briefings, named on every cover and in the feed.
+    body_name: str = "Tabled"
+    # May visitors who are not signed in read the library and download briefings?
+    library_public: bool = False
+    # Links in emails point here.
+    base_url: str = "http://127.0.0.1:8000"
+    # Email: with no SMTP host, messages stay in the outbox that admins read.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = "tabled@localhost"
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""

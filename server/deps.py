@@ -14,6 +14,7 @@ from .accounts.users import Actor, actor_for
 from .db import read_session, write_session
 from .errors import DomainError
 from .models import User
+from .notifications.service import unread_count
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
 
 
@@ -62,6 +63,8 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
     request.state.csrf_token = csrf_token_for(request.session)
     actor = actor_for(session, user) if user else None
     request.state.user = actor
+    if actor is not None and request.method == "GET":
+        request.state.unread = unread_count(session, actor.id)
     return actor
 
 

@@ -54,6 +54,7 @@ def render(
     ctx = dict(context or {})
     ctx.setdefault("user", getattr(request.state, "user", None))
     ctx.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
+    ctx.setdefault("unread", getattr(request.state, "unread", 0))
     name = partial if partial and is_htmx(request) else template
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if partial:

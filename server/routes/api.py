@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -18,6 +18,7 @@ from ..drafting.responses import (
 )
 from ..drafting.responses import list_visible as list_visible_responses
 from ..models import Response as ResponseRow
+from ..notifications.mailer import deliver_in_background
 from ..rendering.templates import templates
 from ..schemas import (
     ActionIn,
@@ -230,7 +231,8 @@ def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id()
 
 @router.post("/responses/{response_id}/actions", response_model=ActionOut)
 def take_action(
-    body: ActionIn, session: SessionDep, actor: ApiActor, response_id: int = Id()
+    body: ActionIn, request: Request, background: BackgroundTasks, session: SessionDep,
+    actor: ApiActor, response_id: int = Id(),
 ) -> ActionOut:
     """Move the response through its workflow (submit, approve, request-changes, ...).
 
@@ -239,6 +241,7 @@ def take_action(
         session, actor, response_id, body.action, body.note, body.revision
     )
     session.commit()
+    background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)
     return ActionOut(
         stage=result.response.stage, moved=result.outcome.moves_to is not None,
         approvals=result.outcome.approvals_after, quorum=result.outcome.quorum,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting.responses import visible_response
-from ..errors import DomainError
+from ..errors import DomainError, Invalid
+from ..notifications.mailer import deliver_in_background
 from ..rendering.templates import render
 from ..workflow import service
 from .forms import redirect
@@ -21,7 +23,7 @@ Id = Path(ge=1, le=2**31 - 1)
 
 @router.post("/responses/{response_id}/actions", dependencies=[Csrf])
 def take_action(
-    request: Request, session: SessionDep, actor: CurrentActor,
+    request: Request, session: SessionDep, actor: CurrentActor, background: BackgroundTasks,
     action: Annotated[str, Form(max_length=60)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
     response_id: int = Id,
@@ -38,6 +40,7 @@ def take_action(
         context.update(action_errors=reasons, note=note, failed_action=action)
         return render(request, "responses/page.html", context, status_code=exc.status_code)
     session.commit()
+    background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)
     outcome = result.outcome
     if outcome.moves_to is None and outcome.records_approval:
         message = f"Approval recorded: {outcome.approvals_after} of {outcome.quorum} needed."
@@ -45,6 +48,31 @@ def take_action(
         label = service.workflow_for(result.response).label(result.response.stage)
         message = f"Done: the response is now in {label}."
     return redirect(f"/responses/{response_id}", message, request)
+
+
+@router.post("/responses/{response_id}/deadline", dependencies=[Csrf])
+def extend_deadline(
+    request: Request, session: SessionDep, actor: CurrentActor,
+    due: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=10_000)] = "",
+    response_id: int = Id,
+) -> Response:
+    try:
+        try:
+            new_due = date.fromisoformat(due.strip())
+        except ValueError:
+            raise Invalid("enter the new deadline as YYYY-MM-DD", field="due") from None
+        service.extend_deadline(session, actor, response_id, new_due, note)
+    except DomainError as exc:
+        session.rollback()
+        if exc.status_code in (403, 404):
+            raise
+        response = visible_response(session, actor, response_id)
+        context = document_context(session, actor, response)
+        context.update(deadline_error=exc.message, deadline_due=due, deadline_note=note)
+        return render(request, "responses/page.html", context, status_code=exc.status_code)
+    session.commit()
+    return redirect(f"/responses/{response_id}", "Deadline extended.", request)
 
 
 @router.get("/responses/{response_id}/history")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from ..accounts.users import Actor
+from ..config import get_settings
 from ..drafting.access import require_view
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from ..models import Approval, AuditEvent, Response, User, utcnow
+from ..models import Approval, AuditEvent, Reminder, Response, User, utcnow
+from ..notifications import service as notifications
 from . import engine, gates
 from .registry import workflow_for
 
@@ -102,6 +104,10 @@ def take_action(
     )
     session.add(event)
     session.flush()
+    # Messages are written in the same transaction: a move is never silent, and a
+    # refused or rolled-back move never sends anything.
+    notifications.after_move(session, response, action, from_stage, note.strip(), actor.name,
+                             get_settings().base_url)
     return ActionResult(response, outcome, event)
 
 
@@ -190,6 +196,8 @@ class Panel:
     due_at: datetime | None
     overdue: bool
     actions: list[ActionChoice]
+    last_reviewed: int | None = None
+    can_extend: bool = False
 
 
 def panel(session: Session, actor: Actor, response: Response) -> Panel:
@@ -216,6 +224,9 @@ def panel(session: Session, actor: Actor, response: Response) -> Panel:
         due_at=response.due_at,
         overdue=is_overdue(response),
         actions=choices,
+        last_reviewed=last_reviewed_revision(session, actor.id, response.id or 0),
+        can_extend=response.due_at is not None
+        and (actor.is_admin or actor.id == response.owner_id),
     )
 
 
@@ -255,3 +266,48 @@ def waiting_for_review(session: Session, actor: Actor, responses: list[Response]
     ]
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(rows, key=lambda w: (w.decided, w.due_at or far))
+
+
+def extend_deadline(
+    session: Session, actor: Actor, response_id: int, new_due: date, note: str
+) -> AuditEvent:
+    """The owner (or an admin) moves a review deadline later, saying why; audited."""
+    response = _locked(session, response_id)
+    require_view(actor, response)
+    if not (actor.is_admin or actor.id == response.owner_id):
+        raise Forbidden("only the response's owner or an admin can extend its deadline")
+    if response.due_at is None:
+        raise Conflict("the response is not in a review stage with a deadline")
+    if not note.strip():
+        raise Invalid("say why the deadline moves", field="note")
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
+    due = datetime.combine(new_due, time(17, 0), tzinfo=UTC)
+    if due <= response.due_at:
+        raise Invalid(f"the new deadline must be later than {response.due_at:%-d %B %Y}",
+                      field="due")
+    old = response.due_at
+    response.due_at = due
+    session.add(response)
+    # A later deadline earns a fresh reminder two days before it.
+    reminder = session.get(Reminder, (response.id, response.review_round))
+    if reminder is not None:
+        session.delete(reminder)
+    event = AuditEvent(
+        response_id=response_id, actor_id=actor.id, action="extend-deadline",
+        from_stage=response.stage, to_stage=response.stage,
+        note=f"Deadline moved from {old:%-d %B %Y} to {due:%-d %B %Y}: {note.strip()}",
+        revision=response.revision,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def last_reviewed_revision(session: Session, actor_id: int, response_id: int) -> int | None:
+    return session.exec(
+        select(func.max(AuditEvent.revision)).where(
+            AuditEvent.response_id == response_id, AuditEvent.actor_id == actor_id,
+            col(AuditEvent.action).in_(["approve", "request-changes"]),
+        )
+    ).one()

@@ -1,0 +1,1 @@
+"""Notifications: in-app messages and email about workflow moves and deadlines."""

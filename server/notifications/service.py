@@ -1,0 +1,131 @@
+"""Who hears about what: one in-app notification and one email per person per event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select, update
+
+from ..models import (
+    Approval,
+    Notification,
+    OutboxMessage,
+    Reminder,
+    Response,
+    User,
+    UserGroup,
+    utcnow,
+)
+from ..workflow.registry import workflow_for
+
+REMIND_BEFORE = timedelta(days=2)
+
+
+def _people(session: Session, ids: Iterable[int]) -> list[User]:
+    wanted = set(ids)
+    if not wanted:
+        return []
+    query = select(User).where(col(User.id).in_(wanted), col(User.active).is_(True))
+    return list(session.exec(query).all())
+
+
+def group_members(session: Session, group: str) -> list[int]:
+    return list(session.exec(select(UserGroup.user_id).where(UserGroup.group == group)).all())
+
+
+def notify(
+    session: Session, user_ids: Iterable[int], response: Response | None, kind: str,
+    subject: str, body: str, base_url: str,
+) -> int:
+    """Store the in-app notification and queue the email for each active person."""
+    link = f"{base_url.rstrip('/')}/responses/{response.id}" if response else base_url
+    people = _people(session, user_ids)
+    for person in people:
+        assert person.id is not None
+        session.add(Notification(user_id=person.id, response_id=response.id if response else None,
+                                 kind=kind, subject=subject[:300], body=body))
+        session.add(OutboxMessage(to_email=person.email, subject=subject[:300],
+                                  body=f"Dear {person.name},\n\n{body}\n\n{link}\n\n-- Tabled\n"))
+    session.flush()
+    return len(people)
+
+
+def after_move(
+    session: Session, response: Response, action: str, from_stage: str, note: str,
+    actor_name: str, base_url: str,
+) -> None:
+    """The messages one workflow action sends; called inside the action's transaction."""
+    workflow = workflow_for(response)
+    title = response.title
+    if response.stage == from_stage:
+        return  # an approval short of quorum moves nothing and tells nobody
+    stage = workflow.stages.get(response.stage)
+    if stage is not None and stage.group:
+        due = f" by {response.due_at:%-d %B %Y}" if response.due_at else ""
+        notify(session, group_members(session, stage.group), response, "review-open",
+               f"Review needed: {title}",
+               f"“{title}” is now in {stage.label} and waits for your review{due}.", base_url)
+    if action == "request-changes":
+        notify(session, [response.owner_id], response, "changes-requested",
+               f"Changes requested: {title}",
+               f"{actor_name} asked for changes to “{title}”:\n\n{note}", base_url)
+    if response.stage == "approved":
+        notify(session, [response.owner_id], response, "approved", f"Approved: {title}",
+               f"“{title}” has been approved and can now be published.", base_url)
+    if response.stage == "published":
+        everyone = session.exec(select(User.id).where(col(User.active).is_(True))).all()
+        notify(session, [i for i in everyone if i is not None], response, "published",
+               f"New briefing: {title}", f"“{title}” has been published.", base_url)
+
+
+def send_due_reminders(session: Session, base_url: str, now: datetime | None = None) -> int:
+    """Remind reviewers who have not decided, two days before a review deadline; once
+    per review round. Returns how many people were reminded."""
+    now = now or utcnow()
+    query = select(Response).where(
+        col(Response.due_at).is_not(None), col(Response.due_at) > now,
+        col(Response.due_at) <= now + REMIND_BEFORE,
+    )
+    reminded = 0
+    for response in session.exec(query).all():
+        stage = workflow_for(response).stages.get(response.stage)
+        if stage is None or not stage.group:
+            continue
+        if session.get(Reminder, (response.id, response.review_round)) is not None:
+            continue
+        decided = set(session.exec(select(Approval.user_id).where(
+            Approval.response_id == response.id, Approval.round == response.review_round)).all())
+        waiting = [u for u in group_members(session, stage.group)
+                   if u not in decided and u != response.owner_id]
+        assert response.id is not None and response.due_at is not None
+        reminded += notify(
+            session, waiting, response, "reminder", f"Review due soon: {response.title}",
+            f"Your review of “{response.title}” is due by {response.due_at:%-d %B %Y, %H:%M} "
+            "UTC.", base_url)
+        session.add(Reminder(response_id=response.id, round=response.review_round))
+        session.flush()
+    return reminded
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, col(Notification.read_at).is_(None))).one()
+
+
+def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
+    query = (select(Notification).where(Notification.user_id == user_id)
+             .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+             .limit(limit))
+    return list(session.exec(query).all())
+
+
+def mark_all_read(session: Session, user_id: int) -> None:
+    session.exec(update(Notification).where(  # type: ignore[call-overload]
+        col(Notification.user_id) == user_id, col(Notification.read_at).is_(None)
+    ).values(read_at=utcnow()))
+
+
+def outbox(session: Session, limit: int = 200) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
+    return list(session.exec(query).all())
