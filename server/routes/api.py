@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -39,6 +39,7 @@ from ..schemas import (
 from ..themes.service import list_themes
 from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW
+from .params import Id
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem} for code in (401, 403, 404, 409, 422)
@@ -47,10 +48,6 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 health = APIRouter()
 docs = APIRouter(include_in_schema=False)
 
-
-def Id() -> Any:
-    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
-    return Path(ge=1, le=2**31 - 1)
 
 
 @health.get("/healthz", tags=["operations"])

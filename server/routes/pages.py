@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlmodel import Session
 
@@ -31,13 +31,9 @@ from ..themes.service import list_themes, slugify
 from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
 from .forms import field_errors, pop_flash, redirect
+from .params import Id
 
 router = APIRouter(include_in_schema=False)
-
-
-def Id() -> Any:
-    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
-    return Path(ge=1, le=2**31 - 1)
 
 
 # No length limit here: drafting's rules say what is too long, beside the field, and

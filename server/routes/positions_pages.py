@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -19,13 +19,10 @@ from ..rendering.markdown import render_markdown
 from ..rendering.templates import render
 from ..themes.service import list_themes
 from .forms import field_errors, redirect
+from .params import Id
 
 router = APIRouter(include_in_schema=False)
 
-
-def Id() -> Any:
-    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
-    return Path(ge=1, le=2**31 - 1)
 
 
 # No length limit here: drafting's rules say what is too long, beside the field, and

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from ..deps import Csrf, CurrentActor, SessionDep
@@ -13,13 +13,10 @@ from ..drafting.responses import visible_response
 from ..errors import Invalid
 from ..rendering.templates import render
 from .forms import redirect
+from .params import Id
 
 router = APIRouter(include_in_schema=False)
 
-
-def Id() -> Any:
-    """A path id; a fresh Path() per parameter, since FastAPI keeps the name on it."""
-    return Path(ge=1, le=2**31 - 1)
 
 
 @router.get("/responses/{response_id}/revisions")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import Response
 
 from ..deps import Csrf, CurrentActor, SessionDep
@@ -16,9 +16,10 @@ from ..rendering.templates import render
 from ..workflow import service
 from .forms import redirect
 from .pages import document_context
+from .params import Id
 
 router = APIRouter(include_in_schema=False)
-Id = Path(ge=1, le=2**31 - 1)
+
 
 
 @router.post("/responses/{response_id}/actions", dependencies=[Csrf])
@@ -26,7 +27,7 @@ def take_action(
     request: Request, session: SessionDep, actor: CurrentActor, background: BackgroundTasks,
     action: Annotated[str, Form(max_length=60)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
-    response_id: int = Id,
+    response_id: int = Id(),
 ) -> Response:
     try:
         result = service.take_action(session, actor, response_id, action, note)
@@ -55,7 +56,7 @@ def extend_deadline(
     request: Request, session: SessionDep, actor: CurrentActor,
     due: Annotated[str, Form(max_length=20)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
-    response_id: int = Id,
+    response_id: int = Id(),
 ) -> Response:
     try:
         try:
@@ -77,7 +78,7 @@ def extend_deadline(
 
 @router.get("/responses/{response_id}/history")
 def audit_trail(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id,
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id(),
     action: Annotated[str | None, Query(max_length=60)] = None,
     person: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:

@@ -11,12 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -24,13 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pytest
 
 from server.demo import DEMO_PASSWORD
+from tests.servers import run_tabled, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
-
-ROOT = Path(__file__).resolve().parents[2]
-TABLED = Path(sys.executable).parent / "tabled"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -69,37 +61,6 @@ def chromium_path() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [str(TABLED), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    if done.returncode != 0:
-        pytest.fail(f"tabled {' '.join(args)} failed: {done.stderr.strip()}", pytrace=False)
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"tabled serve exited early:\n{log.read_text()[-2000:]}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as reply:  # noqa: S310
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    pytest.fail(
-        f"tabled serve did not answer /healthz in 20 s:\n{log.read_text()[-2000:]}", pytrace=False
-    )
-
-
 @pytest.fixture(scope="session")
 def base_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running `tabled serve` with the demo loaded; its root URL."""
@@ -110,29 +71,10 @@ def base_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> It
         "TABLED_SECRET_KEY": secrets.token_urlsafe(32),
         "TABLED_DATA_DIR": str(data),
     }
-    _run(["db", "upgrade"], env)
-    _run(["demo"], env)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = data / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(TABLED), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(url, server, log)
+    run_tabled(["db", "upgrade"], env)
+    run_tabled(["demo"], env)
+    with serving(env, data / "server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="session")
