@@ -57,5 +57,8 @@ fmt: install ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: install ## time publishing a 60-position briefing (PDF, DOCX, HTML)
+	$(BIN)/python bench/publish.py 60
+
 clean: ## remove the virtualenv, installed assets and local data
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -15,15 +15,20 @@ from .config import PROJECT_ROOT, Settings, get_settings
 from .db import make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
+from .observability import RequestId, configure_logging
 from .rendering.templates import render
 from .routes import (
     account,
     admin,
     api,
     auth,
+    comments_api,
+    comments_pages,
+    library,
     notifications_pages,
     pages,
     positions_pages,
+    publications_api,
     revisions_pages,
     themes_pages,
     workflow_pages,
@@ -40,6 +45,7 @@ not visible to you, 409 stale revision or wrong stage, 422 invalid input."""
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     workflows()  # an invalid workflow file stops start-up with its one-line error
+    configure_logging(settings.log_json)
     app = FastAPI(
         title="Tabled", version="1", description=API_DESCRIPTION, docs_url=None, redoc_url=None
     )
@@ -56,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestId)
 
     static = PROJECT_ROOT / "static"
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
@@ -64,6 +71,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(api.docs)
     for module in (
         api,
+        publications_api,
+        comments_api,
+        comments_pages,
+        library,
         auth,
         pages,
         positions_pages,

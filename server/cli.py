@@ -143,6 +143,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         workers=args.workers,
         proxy_headers=True,
         log_level="info",
+        access_log=False,  # our request log (server/observability.py) has the request id
     )
 
 

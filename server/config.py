@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     body_name: str = "Tabled"
     # May visitors who are not signed in read the library and download briefings?
     library_public: bool = False
+    # One JSON object per log line, for log collectors.
+    log_json: bool = False
     # Links in emails point here.
     base_url: str = "http://127.0.0.1:8000"
     # Email: with no SMTP host, messages stay in the outbox that admins read.

@@ -51,3 +51,7 @@ class StaleRevision(Conflict):
 
 class Throttled(DomainError):
     status_code = 429
+
+
+class RenderFailed(Invalid):
+    """A briefing could not be rendered; nothing was published."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -173,3 +173,101 @@ class Reminder(SQLModel, table=True):
     response_id: int = Field(foreign_key="response.id", primary_key=True, ondelete="CASCADE")
     round: int = Field(primary_key=True)
     sent_at: datetime = Field(default_factory=utcnow)
+
+
+class Publication(SQLModel, table=True):
+    """One immutable, numbered version of a published response (a briefing).
+
+    Never updated after it is written: a correction is the next version, and a
+    version is superseded when a later one exists (computed, not stored)."""
+
+    __table_args__ = (UniqueConstraint("response_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    version: int
+    published_at: datetime = Field(default_factory=utcnow, index=True)
+    publisher_id: int = Field(foreign_key="user.id")
+    change_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The response revision this version was made from.
+    revision: int
+    title: str = Field(max_length=300)
+    rt_title: str = Field(max_length=300)
+    # Title, responding-to, summary, numbered positions and theme names as published,
+    # so the briefing never changes when the draft or a theme is later edited.
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Lower-cased text of the title and positions, for the library's portable search.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # ",slug,slug," so a theme filter is one LIKE on any database.
+    theme_slugs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class PublicationFile(SQLModel, table=True):
+    """A rendered form of a publication (pdf, docx, html), made once and kept.
+
+    Apart from Publication so that lists and searches never load the bytes."""
+
+    __tablename__ = "publication_file"
+    publication_id: int = Field(foreign_key="publication.id", primary_key=True, ondelete="CASCADE")
+    format: str = Field(max_length=10, primary_key=True)
+    media_type: str = Field(max_length=100)
+    sha256: str = Field(max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CommentStatus:
+    OPEN = "open"
+    RESOLVED = "resolved"
+    ALL = ("open", "resolved")
+
+
+class Disposition:
+    """What the director did with a comment: the "you said, we did" record."""
+
+    ACCEPTED = "accepted"
+    PARTLY = "partly-accepted"
+    NOTED = "noted"
+    NOT_ACCEPTED = "not-accepted"
+    ALL = ("accepted", "partly-accepted", "noted", "not-accepted")
+    LABELS = {
+        "accepted": "Accepted",
+        "partly-accepted": "Partly accepted",
+        "noted": "Noted",
+        "not-accepted": "Not accepted",
+    }
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a response, a position or a quoted passage; replies name a parent.
+
+    The anchor (quote with a few words either side, and the revision it was made
+    on) is kept as written; where it sits now is worked out on the current text,
+    so redrafting never moves, loses or rewrites a comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    position_id: int | None = Field(default=None, foreign_key="position.id", ondelete="SET NULL")
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Rendered once when saved, so page views never re-render Markdown.
+    body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    prefix: str = Field(default="", max_length=400)
+    suffix: str = Field(default="", max_length=400)
+    revision: int
+    # The stage the response was in, for the per-stage counts and the report.
+    stage: str = Field(default="", max_length=60)
+    status: str = Field(default=CommentStatus.OPEN, max_length=20)
+    disposition: str = Field(default="", max_length=20)
+    disposition_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    disposed_at: datetime | None = None
+    disposed_by: int | None = Field(default=None, foreign_key="user.id")
+    # The response revision current when the disposition was recorded.
+    answered_revision: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    edited_at: datetime | None = None
+    deleted: bool = False
+    hidden: bool = False
+    hidden_reason: str = Field(default="", max_length=500)
+    hidden_by: int | None = Field(default=None, foreign_key="user.id")

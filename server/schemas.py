@@ -113,3 +113,57 @@ class HistoryOut(BaseModel):
     note: str
     revision: int
     at: dt.datetime
+
+
+class PublicationOut(BaseModel):
+    version: int
+    published_at: dt.datetime
+    superseded: bool
+    change_note: str
+    revision: int
+    pdf_url: str
+    docx_url: str
+    html_url: str
+
+
+class CommentIn(Strict):
+    body: str = Field(max_length=100_000)  # the 20,000 limit is checked with a clear message
+    position_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    parent_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    quote: str = Field(default="", max_length=100_000)
+    # Words just before and after the quote, to tell apart a passage that repeats.
+    prefix: str = Field(default="", max_length=2_000)
+    suffix: str = Field(default="", max_length=2_000)
+
+
+class CommentPatch(Strict):
+    status: str | None = Field(default=None, max_length=20)
+    disposition: str | None = Field(default=None, max_length=20)
+    disposition_note: str | None = Field(default=None, max_length=100_000)
+    body: str | None = Field(default=None, max_length=100_000)
+
+
+class AnchorOut(BaseModel):
+    state: str  # attached, changed or outdated
+    position_id: int | None
+    passage: str  # the passage as it reads now (the original quote when outdated)
+
+
+class CommentOut(BaseModel):
+    id: int
+    author: str
+    body: str
+    position_id: int | None
+    parent_id: int | None
+    quote: str
+    revision: int
+    stage: str
+    status: str
+    disposition: str | None
+    disposition_note: str
+    answered_revision: int | None
+    created_at: dt.datetime
+    edited_at: dt.datetime | None
+    deleted: bool
+    hidden: bool
+    anchor: AnchorOut | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -48,9 +50,22 @@ def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> 
     pytest.fail(f"tabled serve did not answer in 30 s:\n{log.read_text()[-2000:]}", pytrace=False)
 
 
+@dataclass
+class Server:
+    """A running `tabled serve`: its URL and its process (to kill it mid-request)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no shutdown, no cleanup."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
 @contextmanager
-def serving(env: dict[str, str], log: Path, *extra: str) -> Iterator[str]:
-    """A `tabled serve` process on a free port for the duration; yields its URL."""
+def server_process(env: dict[str, str], log: Path, *extra: str) -> Iterator[Server]:
+    """A `tabled serve` process on a free port for the duration; yields the Server."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
@@ -63,11 +78,19 @@ def serving(env: dict[str, str], log: Path, *extra: str) -> Iterator[str]:
         )
     try:
         wait_until_healthy(url, server, log)
-        yield url
+        yield Server(url, server)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path, *extra: str) -> Iterator[str]:
+    """A `tabled serve` process on a free port for the duration; yields its URL."""
+    with server_process(env, log, *extra) as server:
+        yield server.url

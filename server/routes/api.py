@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from ..deps import ApiActor, SessionDep
@@ -54,6 +56,18 @@ docs = APIRouter(include_in_schema=False)
 def healthz() -> dict[str, str]:
     """The process is up (no database call)."""
     return {"status": "ok"}
+
+
+@health.get("/readyz", tags=["operations"], responses={503: {"model": Problem}})
+def readyz(request: Request) -> JSONResponse:
+    """The database answers: 200, or 503 with the reason."""
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
+        return JSONResponse({"detail": f"database unavailable: {reason}"}, status_code=503)
+    return JSONResponse({"status": "ready"})
 
 
 @docs.get("/docs")

@@ -10,11 +10,13 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlmodel import Session
 
 from ..accounts.users import Actor
+from ..comments import anchors, threads
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting import access, editing
 from ..drafting.coverage import coverage
 from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
+    PositionView,
     ResponseInput,
     list_visible,
     owner_of,
@@ -24,6 +26,7 @@ from ..drafting.responses import (
 from ..drafting.transfer import export_text
 from ..errors import Invalid, StaleRevision
 from ..models import Response as ResponseRow
+from ..publishing.service import latest_publication
 from ..rendering.diff import diff_html
 from ..rendering.markdown import render_markdown
 from ..rendering.templates import render
@@ -34,6 +37,7 @@ from .forms import field_errors, pop_flash, redirect
 from .params import Id
 
 router = APIRouter(include_in_schema=False)
+
 
 
 # No length limit here: drafting's rules say what is too long, beside the field, and
@@ -62,22 +66,28 @@ def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response
             "others": others,
             "published": published,
             "can_create": access.can_create(actor),
-            "label": _stage_label,
+            "label": _home_labels(session, mine),
             "flash": pop_flash(request),
         },
     )
 
 
+def _home_labels(session: Session, mine: list[ResponseRow]) -> Any:
+    """Stage names, sharpened for the owner: what needs them next."""
+    asked = workflow_service.changes_requested(session, [r.id for r in mine if r.id])
+
+    def label(response: ResponseRow) -> str:
+        if response.id in asked and response.stage == "draft":
+            return "Changes requested"
+        if response.stage == "approved":
+            return "Approved – ready to publish"
+        return _stage_label(response)
+
+    return label
+
+
 def _stage_label(response: ResponseRow) -> str:
     return workflow_for(response).label(response.stage)
-
-
-@router.get("/library")
-def library(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    published = [r for r in list_visible(session, actor) if r.stage == "published"]
-    return render(
-        request, "responses/library.html", {"responses": published, "label": _stage_label}
-    )
 
 
 @router.get("/responses")
@@ -179,7 +189,15 @@ def document_context(session: Session, actor: Actor, response: ResponseRow) -> d
         "can_edit": access.can_edit(actor, response),
         "coverage": coverage(positions, list_themes(session)),
         "review": workflow_service.panel(session, actor, response),
+        "briefing": latest_publication(session, response.id),
+        "comments": threads.build(session, actor, response, positions),
+        "paragraphs": _paragraphs,
     }
+
+
+def _paragraphs(position: PositionView) -> tuple[anchors.Block, ...]:
+    # The same blocks as the stored HTML, so each can carry its own comment control.
+    return anchors.blocks(position.body, f"p{position.id}")
 
 
 @router.get("/responses/{response_id}")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from sqlmodel import Session
 
+from ..comments.threads import open_count
 from ..drafting.coverage import coverage
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response
@@ -27,8 +28,12 @@ def _core_themes_covered(session: Session, response: Response,
 
 def _no_unresolved_comments(session: Session, response: Response,
                             positions: list[PositionView]) -> list[str]:
-    # Comments arrive with the consultation feature; until then none can be open.
-    return []
+    assert response.id is not None
+    count = open_count(session, response.id)
+    if not count:
+        return []
+    threads = "comment thread is" if count == 1 else "comment threads are"
+    return [f"{count} {threads} still open: answer each with a disposition first"]
 
 
 GATES: dict[str, Callable[[Session, Response, list[PositionView]], list[str]]] = {

@@ -14,12 +14,15 @@ from ..drafting.access import require_view
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..models import Approval, AuditEvent, Reminder, Response, User, utcnow
 from ..notifications import service as notifications
+from ..publishing.service import publish_response
 from . import engine, gates
 from .registry import workflow_for
 
 __all__ = ["workflow_for"]
 
 NOTE_MAX = 5000
+# Entering this stage makes a publication (access.py shows it to every member).
+PUBLISHED = "published"
 
 
 _STATUS_ERRORS: dict[int, type[DomainError]] = {403: Forbidden, 409: Conflict, 422: Invalid}
@@ -91,6 +94,10 @@ def take_action(
                 user_id=actor.id,
             )
         )
+    if outcome.moves_to == PUBLISHED:
+        # Publication hook (issue 5): the briefing is made in this same transaction,
+        # so a refused note or a failed rendering publishes nothing and moves nothing.
+        publish_response(session, actor, response, note)
     if outcome.moves_to is not None:
         _move(session, response, from_stage, outcome.moves_to)
     event = AuditEvent(
@@ -311,3 +318,20 @@ def last_reviewed_revision(session: Session, actor_id: int, response_id: int) ->
             col(AuditEvent.action).in_(["approve", "request-changes"]),
         )
     ).one()
+
+
+def changes_requested(session: Session, response_ids: list[int]) -> set[int]:
+    """Of these responses, those whose latest workflow move was a request for changes."""
+    if not response_ids:
+        return set()
+    latest = (
+        select(AuditEvent.response_id, func.max(AuditEvent.id).label("last"))
+        .where(col(AuditEvent.response_id).in_(response_ids))
+        .group_by(col(AuditEvent.response_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(AuditEvent.response_id).join(latest, col(AuditEvent.id) == latest.c.last)
+        .where(AuditEvent.action == "request-changes")
+    ).all()
+    return set(rows)

@@ -112,8 +112,14 @@ def test_member_cannot_see_a_draft_response(browser_for, people, oep):
         assert OEP_TITLE not in client.get(url).text
 
 
-def test_member_reads_a_published_response_but_cannot_change_it(browser_for, people, oep, look):
-    look.set_stage(oep, "published")
+def test_member_reads_a_published_response_but_cannot_change_it(
+    browser_for, api_for, people, oep, look
+):
+    look.set_stage(oep, "approved")
+    published = api_for(people.director).post(
+        f"/api/v1/responses/{oep}/actions", json={"action": "publish"}
+    )
+    assert published.json()["stage"] == "published"
     client = browser_for(people.member)
     page = client.get(f"/responses/{oep}")
     assert page.status_code == 200

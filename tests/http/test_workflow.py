@@ -193,3 +193,24 @@ def test_a_reviewer_sees_what_waits_for_them_on_the_home_page(browser_for, api_f
     act(api_for(people.futures), oep, "approve")
     assert "Approved" in futures.get("/").text
     assert "Waiting for your review" not in browser_for(people.council).get("/").text
+
+
+def test_the_director_sees_changes_requested_and_overdue_reviews_are_flagged(
+    api_for, browser_for, people, oep, engine
+):
+    from datetime import timedelta
+
+    from server.models import utcnow
+
+    director_api, futures_api = api_for(people.director), api_for(people.futures)
+    act(director_api, oep, "submit")
+    with Session(engine) as fresh:
+        response = fresh.get(Response, oep)
+        response.due_at = utcnow() - timedelta(days=1)
+        fresh.add(response)
+        fresh.commit()
+    assert "Overdue" in browser_for(people.futures).get("/").text
+    assert "Overdue" in browser_for(people.director).get(f"/responses/{oep}").text
+    act(futures_api, oep, "request-changes", "More evidence please")
+    home = browser_for(people.director).get("/").text
+    assert "Changes requested" in home

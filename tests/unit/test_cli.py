@@ -119,3 +119,21 @@ def test_workflows_check_reports_a_broken_file(run, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\ninitial: draft\nstages:\n  draft:\n    actions: {}\n")
     assert "no way out" in run("workflows", "check", str(bad), ok=False).stderr
+
+
+def test_the_server_refuses_to_start_on_an_invalid_workflow(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "broken.yaml").write_text(
+        "name: broken\ninitial: draft\nstages:\n  draft:\n    actions:\n"
+        "      submit: {who: owner, to: limbo}\n"
+    )
+    env = {**os.environ, "TABLED_WORKFLOWS_DIR": str(flows),
+           "TABLED_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run([str(TABLED), "serve", "--port", "1"], env=env, capture_output=True,
+                          text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 1
+    assert "broken.yaml:4: action 'submit' of stage 'draft' goes to unknown stage 'limbo'" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr

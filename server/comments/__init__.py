@@ -1,0 +1,1 @@
+"""Comments: who may write them, anchors that survive redrafting, answers, the report."""

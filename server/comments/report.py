@@ -1,0 +1,137 @@
+"""The consultation report, "you said, we did": every thread by position and theme,
+with its disposition and the revision that answered it; as rows for HTML, CSV, JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..models import Disposition
+from . import anchors
+from .threads import Board, Item, Section
+
+CSV_FIELDS = [
+    "comment_id",
+    "position_number",
+    "position_heading",
+    "themes",
+    "anchor",
+    "quote",
+    "author",
+    "comment",
+    "created_at",
+    "stage",
+    "revision",
+    "replies",
+    "status",
+    "disposition",
+    "disposition_note",
+    "answered_revision",
+]
+
+
+@dataclass
+class Row:
+    comment_id: int
+    position_number: int | None
+    position_heading: str
+    themes: list[str]
+    anchor: str
+    quote: str
+    author: str
+    comment: str
+    created_at: str
+    stage: str
+    revision: int
+    replies: int
+    status: str
+    disposition: str
+    disposition_note: str
+    answered_revision: int | None
+
+
+def _text(item: Item) -> str:
+    c = item.comment
+    if c.deleted:
+        return "(deleted by its author)"
+    if c.hidden:
+        return f"(hidden by an admin: {c.hidden_reason})"
+    return c.body
+
+
+def _row(section: Section, item: Item, stage_label: Any) -> Row:
+    c, p = item.comment, section.position
+    return Row(
+        comment_id=c.id or 0,
+        position_number=p.number if p else None,
+        position_heading=p.heading if p else "The whole response",
+        themes=[t.name for t in p.themes] if p else [],
+        anchor=anchors.LABELS.get(item.state, "") if c.quote else "",
+        quote=c.quote,
+        author=item.author,
+        comment=_text(item),
+        created_at=c.created_at.isoformat(),
+        stage=stage_label(c.stage),
+        revision=c.revision,
+        replies=sum(1 for r in item.replies if not r.comment.deleted),
+        status=c.status,
+        disposition=Disposition.LABELS.get(c.disposition, ""),
+        disposition_note=c.disposition_note,
+        answered_revision=c.answered_revision,
+    )
+
+
+def rows(board: Board, stage_label: Any) -> list[Row]:
+    """Threads in document order (positions, then the whole response), oldest first;
+    a withdrawn comment nobody answered is left out, as on the page."""
+    out: list[Row] = []
+    for section in [*board.sections.values(), board.general]:
+        for item in section.threads:
+            if item.comment.deleted and not item.replies:
+                continue
+            out.append(_row(section, item, stage_label))
+    return out
+
+
+def by_theme(report: list[Row]) -> list[tuple[str, int, int]]:
+    """(theme, threads, answered) for the report's summary table."""
+    totals: dict[str, list[int]] = {}
+    for row in report:
+        for theme in row.themes:
+            entry = totals.setdefault(theme, [0, 0])
+            entry[0] += 1
+            entry[1] += 1 if row.disposition else 0
+    return [(name, n, done) for name, (n, done) in sorted(totals.items())]
+
+
+def _cell(value: Any) -> str:
+    text = "; ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def as_csv(report: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_FIELDS)
+    for row in report:
+        values = asdict(row)
+        writer.writerow([_cell(values[name]) for name in CSV_FIELDS])
+    return buffer.getvalue()
+
+
+def as_json(report: list[Row]) -> list[dict[str, Any]]:
+    return [asdict(row) for row in report]
+
+
+def groups(report: list[Row]) -> list[tuple[Row, list[Row]]]:
+    """Consecutive rows of one position together, in document order (first row, rows)."""
+    out: list[tuple[Row, list[Row]]] = []
+    for row in report:
+        if out and out[-1][0].position_number == row.position_number:
+            out[-1][1].append(row)
+        else:
+            out.append((row, [row]))
+    return out

@@ -1,0 +1,276 @@
+"""Writing comments: post, reply, edit, delete, answer with a disposition, hide.
+
+Each function is one unit of work for one transaction; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from ..accounts.users import Actor
+from ..config import get_settings
+from ..drafting.responses import get_response
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..models import (
+    AuditEvent,
+    Comment,
+    CommentStatus,
+    Disposition,
+    Position,
+    Response,
+    utcnow,
+)
+from ..notifications.service import notify
+from ..rendering.markdown import render_markdown
+from . import access, anchors
+
+BODY_MAX = 20_000
+QUOTE_MAX = 5_000
+CONTEXT_MAX = 400
+NOTE_MAX = 5_000
+REASON_MAX = 500
+
+
+def _clean_body(body: str) -> str:
+    body = body.replace("\r\n", "\n")
+    if "\x00" in body:
+        raise Invalid("the comment contains a NUL character, which cannot be stored", field="body")
+    if not body.strip():
+        raise Invalid("write your comment", field="body")
+    if len(body) > BODY_MAX:
+        raise Invalid(
+            f"a comment must be at most {BODY_MAX:,} characters; this one has {len(body):,}",
+            field="body",
+        )
+    return body.strip()
+
+
+def _render(comment: Comment) -> None:
+    # Rendered once here; raw HTML is off, so markup typed in a comment shows as text.
+    comment.body_html = render_markdown(comment.body, doc_id=f"c{comment.id}")
+
+
+def _position(session: Session, response: Response, position_id: int) -> Position:
+    position = session.get(Position, position_id)
+    if position is None or position.response_id != response.id or position.deleted:
+        raise Invalid(f"position {position_id} is not part of this response", field="position_id")
+    return position
+
+
+def _anchor(
+    position: Position, quote: str, prefix: str, suffix: str
+) -> tuple[str, anchors.Context]:
+    quote = anchors.squeeze(quote)
+    if len(quote) > QUOTE_MAX:
+        raise Invalid(f"a quote must be at most {QUOTE_MAX:,} characters", field="quote")
+    text = anchors.plain_text(position.body)
+    span = anchors.exact(text, quote, anchors.squeeze(prefix), anchors.squeeze(suffix))
+    if span is None:
+        raise Invalid(
+            "the quoted passage is not in the current text of this position; "
+            "reload the page and select it again",
+            field="quote",
+        )
+    context = anchors.context_at(text, *span)
+    return quote, anchors.Context(context.prefix[-CONTEXT_MAX:], context.suffix[:CONTEXT_MAX])
+
+
+def _thread_root(session: Session, response: Response, parent_id: int) -> Comment:
+    parent = session.get(Comment, parent_id)
+    if parent is None or parent.response_id != response.id:
+        raise Invalid(f"comment {parent_id} is not part of this response", field="parent_id")
+    # Threads are one level deep: a reply to a reply joins the same thread.
+    root = session.get(Comment, parent.parent_id) if parent.parent_id else parent
+    assert root is not None
+    if root.status != CommentStatus.OPEN:
+        raise Conflict("this thread has been answered and closed; reopen it to reply")
+    return root
+
+
+def create_comment(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    *,
+    body: str,
+    position_id: int | None = None,
+    parent_id: int | None = None,
+    quote: str = "",
+    prefix: str = "",
+    suffix: str = "",
+) -> Comment:
+    """A new comment on the response, a position or a quoted passage, or a reply."""
+    response = get_response(session, response_id)
+    access.require_write(actor, response)
+    body = _clean_body(body)
+    comment = Comment(
+        response_id=response_id,
+        author_id=actor.id,
+        body=body,
+        revision=response.revision,
+        stage=response.stage,
+    )
+    if parent_id is not None:
+        if quote.strip():
+            raise Invalid("a reply answers its thread and cannot quote a passage", field="quote")
+        root = _thread_root(session, response, parent_id)
+        comment.parent_id, comment.position_id = root.id, root.position_id
+    elif position_id is not None:
+        position = _position(session, response, position_id)
+        comment.position_id = position_id
+        if quote.strip():
+            comment.quote, context = _anchor(position, quote, prefix, suffix)
+            comment.prefix, comment.suffix = context.prefix, context.suffix
+    elif quote.strip():
+        raise Invalid("say which position the quoted passage is in", field="position_id")
+    session.add(comment)
+    session.flush()  # the id names the footnotes of the rendered body
+    _render(comment)
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def visible_comment(session: Session, actor: Actor, comment_id: int) -> tuple[Comment, Response]:
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(f"no comment with id {comment_id}")
+    response = get_response(session, comment.response_id)
+    try:
+        access.require_read(actor, response)
+    except (Forbidden, NotFound) as exc:
+        # Someone who may not read the comments is not told the comment exists.
+        raise NotFound(f"no comment with id {comment_id}") from exc
+    return comment, response
+
+
+def _root_open(session: Session, comment: Comment) -> None:
+    root = session.get(Comment, comment.parent_id) if comment.parent_id else comment
+    if root is not None and root.status != CommentStatus.OPEN:
+        raise Conflict("this thread has been answered and closed; it can no longer be changed")
+
+
+def edit_comment(session: Session, actor: Actor, comment_id: int, body: str) -> Comment:
+    comment, response = visible_comment(session, actor, comment_id)
+    access.require_author(actor, response, comment)
+    _root_open(session, comment)
+    comment.body = _clean_body(body)
+    comment.edited_at = utcnow()
+    _render(comment)
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def delete_comment(session: Session, actor: Actor, comment_id: int) -> Comment:
+    """The author withdraws a comment; the row stays so its replies keep their thread."""
+    comment, response = visible_comment(session, actor, comment_id)
+    access.require_author(actor, response, comment)
+    _root_open(session, comment)
+    comment.deleted = True
+    comment.body, comment.body_html = "", ""
+    comment.edited_at = utcnow()
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+@dataclass
+class Answer:
+    """A change the owner makes to a thread: any field left None is kept."""
+
+    status: str | None = None
+    disposition: str | None = None
+    disposition_note: str | None = None
+
+
+def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answer) -> Comment:
+    """Record the owner's disposition (which resolves the thread), or reopen it."""
+    comment, response = visible_comment(session, actor, comment_id)
+    access.require_answer(actor, response)
+    if answer.status is None and answer.disposition is None and answer.disposition_note is None:
+        raise Invalid("send a status, a disposition or a disposition note", field="disposition")
+    if answer.status is not None and answer.status not in CommentStatus.ALL:
+        raise Invalid(f"status must be one of: {', '.join(CommentStatus.ALL)}", field="status")
+    if answer.disposition is not None and answer.disposition not in Disposition.ALL:
+        raise Invalid(
+            f"disposition must be one of: {', '.join(Disposition.ALL)}", field="disposition"
+        )
+    if answer.disposition_note is not None and len(answer.disposition_note) > NOTE_MAX:
+        raise Invalid(f"the note must be at most {NOTE_MAX:,} characters", field="disposition_note")
+    if answer.disposition_note is not None and "\x00" in answer.disposition_note:
+        raise Invalid("the note contains a NUL character", field="disposition_note")
+    if comment.parent_id is not None and (answer.disposition or answer.status):
+        raise Invalid(
+            "a disposition closes a whole thread: answer its first comment", field="disposition"
+        )
+    if answer.status == CommentStatus.OPEN and answer.disposition:
+        raise Invalid("a disposition closes the thread; it cannot also be reopened", field="status")
+    if answer.status == CommentStatus.OPEN:
+        comment.status = CommentStatus.OPEN
+        comment.disposition, comment.disposition_note = "", ""
+        comment.disposed_at = comment.disposed_by = comment.answered_revision = None
+    if answer.disposition:
+        comment.disposition = answer.disposition
+        comment.status = CommentStatus.RESOLVED
+        comment.disposed_at, comment.disposed_by = utcnow(), actor.id
+        comment.answered_revision = response.revision
+    elif answer.status == CommentStatus.RESOLVED:
+        comment.status = CommentStatus.RESOLVED
+    if answer.disposition_note is not None:
+        comment.disposition_note = answer.disposition_note.strip()
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def hide_comment(session: Session, actor: Actor, comment_id: int, reason: str) -> Comment:
+    """An admin hides a comment, says why; the hiding is in the audit trail and the
+    author is told. The text is kept for the record, never shown on the page."""
+    comment, response = visible_comment(session, actor, comment_id)
+    access.require_moderate(actor, response)
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("say why the comment is hidden", field="reason")
+    if len(reason) > REASON_MAX or "\x00" in reason:
+        raise Invalid(f"the reason must be at most {REASON_MAX} characters", field="reason")
+    if comment.hidden:
+        raise Conflict("this comment is hidden already")
+    comment.hidden, comment.hidden_reason, comment.hidden_by = True, reason, actor.id
+    session.add(comment)
+    session.add(
+        AuditEvent(
+            response_id=response.id or 0,
+            actor_id=actor.id,
+            action="hide-comment",
+            from_stage=response.stage,
+            to_stage=response.stage,
+            note=f"Comment {comment.id} hidden: {reason}",
+            revision=response.revision,
+        )
+    )
+    session.flush()
+    notify(
+        session,
+        [comment.author_id],
+        response,
+        "comment-hidden",
+        f"Your comment on “{response.title}” was hidden",
+        f"An admin hid your comment on “{response.title}”. The reason given:\n\n{reason}",
+        get_settings().base_url,
+    )
+    return comment
+
+
+def list_comments(session: Session, actor: Actor, response: Response) -> list[Comment]:
+    """Every comment on the response, oldest first (the caller checks visibility)."""
+    access.require_read(actor, response)
+    return list(
+        session.exec(
+            select(Comment)
+            .where(Comment.response_id == response.id)
+            .order_by(col(Comment.created_at), col(Comment.id))
+        ).all()
+    )

@@ -1,0 +1,260 @@
+"""Comments arranged for reading: threads per position, where each quote sits now,
+and the open counts per position, theme and stage. Two queries, whatever the size."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlmodel import Session, col, func, select
+
+from ..accounts.users import Actor
+from ..drafting.access import is_owner_or_admin
+from ..drafting.responses import PositionView
+from ..models import Comment, CommentStatus, Disposition, Response, User
+from ..workflow.registry import workflow_for
+from . import access, anchors
+
+GENERAL = "general"
+
+
+def is_open(comment: Comment) -> bool:
+    """A thread still waiting for the owner's answer (what the gate and counts use)."""
+    return (
+        comment.parent_id is None
+        and comment.status == CommentStatus.OPEN
+        and not comment.disposition
+        and not comment.deleted
+        and not comment.hidden
+    )
+
+
+@dataclass
+class Item:
+    comment: Comment
+    author: str
+    found: anchors.Found | None = None
+    moved_from: PositionView | None = None  # the position it was made on, if it moved
+    replies: list[Item] = field(default_factory=list)
+    can_change: bool = False
+
+    @property
+    def open(self) -> bool:
+        return is_open(self.comment)
+
+    @property
+    def state(self) -> str:
+        return self.found.state if self.found else ""
+
+    @property
+    def state_label(self) -> str:
+        return anchors.LABELS.get(self.state, "")
+
+    @property
+    def disposition_label(self) -> str:
+        return Disposition.LABELS.get(self.comment.disposition, "")
+
+
+@dataclass
+class Section:
+    key: str  # "p<id>" for a position, GENERAL for the rest
+    position: PositionView | None
+    threads: list[Item] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for t in self.threads if t.open)
+
+    def etag(self, response: Response) -> str:
+        """Changes whenever anything shown in this section does (live refresh)."""
+        comments = [c for t in self.threads for c in (t, *t.replies)]
+        return _etag(((i.comment, i.state) for i in comments), response)
+
+
+@dataclass
+class Board:
+    response: Response
+    sections: dict[int, Section]
+    general: Section
+    can_write: bool
+    can_answer: bool
+    can_moderate: bool
+    by_theme: list[tuple[str, int]]
+    by_stage: list[tuple[str, int]]
+
+    @property
+    def open_count(self) -> int:
+        return self.general.open_count + sum(s.open_count for s in self.sections.values())
+
+    def section(self, key: str) -> Section:
+        if key.startswith("p") and key[1:].isdigit() and int(key[1:]) in self.sections:
+            return self.sections[int(key[1:])]
+        return self.general
+
+
+@lru_cache(maxsize=8192)
+def _locate(
+    quote: str, prefix: str, suffix: str, home: int | None, texts: tuple[tuple[int, str], ...]
+) -> anchors.Found:
+    # Cached on the exact texts: a page view re-anchors only what changed since the last.
+    return anchors.locate(quote, prefix, suffix, home, dict(texts))
+
+
+def load(session: Session, response_id: int) -> list[tuple[Comment, str]]:
+    """Every comment of the response with its author's name, oldest first: one query."""
+    rows = session.exec(
+        select(Comment, User.name)
+        .join(User, col(User.id) == Comment.author_id)
+        .where(Comment.response_id == response_id)
+        .order_by(col(Comment.created_at), col(Comment.id))
+    ).all()
+    return [(c, name) for c, name in rows]
+
+
+def _etag(rows: Iterable[tuple[Comment, str]], response: Response) -> str:
+    digest = hashlib.sha256(f"{response.revision}:{response.stage}".encode())
+    for c, extra in rows:
+        stamp = (
+            c.id,
+            c.status,
+            c.disposition,
+            c.edited_at,
+            c.disposed_at,
+            c.hidden,
+            c.deleted,
+            extra,
+        )
+        digest.update(repr(stamp).encode())
+    return digest.hexdigest()[:32]
+
+
+def build(
+    session: Session, actor: Actor, response: Response, positions: list[PositionView]
+) -> Board | None:
+    """The comments as the response page shows them to this person; None if they may not."""
+    if not access.can_read(actor, response):
+        return None
+    assert response.id is not None
+    rows = load(session, response.id)
+    can_write = access.can_write(actor, response)
+    by_id = {p.id: p for p in positions}
+    texts = tuple((p.id, anchors.plain_text(p.body)) for p in positions)
+    sections = {p.id: Section(f"p{p.id}", p) for p in positions}
+    general = Section(GENERAL, None)
+    items: dict[int, Item] = {}
+    for comment, name in rows:
+        item = Item(comment, name)
+        item.can_change = (
+            can_write
+            and comment.author_id == actor.id
+            and not comment.deleted
+            and not comment.hidden
+        )
+        items[comment.id or 0] = item
+        if comment.parent_id is not None and comment.parent_id in items:
+            parent = items[comment.parent_id]
+            parent.replies.append(item)
+            continue
+        home = comment.position_id
+        target = home
+        if comment.quote:
+            item.found = _locate(comment.quote, comment.prefix, comment.suffix, home, texts)
+            target = item.found.position_id
+            if target != home and home in by_id:
+                item.moved_from = by_id[home]
+        section = sections.get(target) if target is not None else None
+        (section or general).threads.append(item)
+    for item in items.values():
+        # An answered thread is closed to edits by everyone, replies included.
+        root = items.get(item.comment.parent_id or 0, item)
+        if root.comment.status != CommentStatus.OPEN:
+            item.can_change = False
+    return Board(
+        response=response,
+        sections=sections,
+        general=general,
+        can_write=can_write,
+        can_answer=is_owner_or_admin(actor, response),
+        can_moderate=actor.is_admin,
+        by_theme=_by_theme(sections.values()),
+        by_stage=_by_stage(response, (i.comment for i in items.values())),
+    )
+
+
+def _by_theme(sections: Iterable[Section]) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for section in sections:
+        if section.position is None or not section.open_count:
+            continue
+        for theme in section.position.themes:
+            counts[theme.slug] += section.open_count
+            names[theme.slug] = theme.name
+    return [(names[slug], n) for slug, n in counts.most_common()]
+
+
+def _by_stage(response: Response, comments: Iterable[Comment]) -> list[tuple[str, int]]:
+    workflow = workflow_for(response)
+    counts = Counter(c.stage for c in comments if is_open(c))
+    return [(workflow.label(stage), counts[stage]) for stage in workflow.stages if counts[stage]]
+
+
+def open_count(session: Session, response_id: int) -> int:
+    """Threads still waiting for an answer (the no-unresolved-comments gate); the
+    same rule as is_open, in one counting query."""
+    return session.exec(
+        select(func.count())
+        .select_from(Comment)
+        .where(
+            Comment.response_id == response_id,
+            col(Comment.parent_id).is_(None),
+            Comment.status == CommentStatus.OPEN,
+            Comment.disposition == "",
+            col(Comment.deleted).is_(False),
+            col(Comment.hidden).is_(False),
+        )
+    ).one()
+
+
+def flat(board: Board) -> list[Item]:
+    """Every comment of the board, replies included, oldest first."""
+    everything: list[Item] = []
+    for section in [board.general, *board.sections.values()]:
+        for thread in section.threads:
+            everything.append(thread)
+            everything.extend(thread.replies)
+    return sorted(everything, key=lambda i: (i.comment.created_at, i.comment.id or 0))
+
+
+def shown_body(item: Item, actor: Actor) -> str:
+    """The text a reader is given: nothing of a withdrawn comment, and a hidden one's
+    only to admins (who keep the record)."""
+    if item.comment.deleted or (item.comment.hidden and not actor.is_admin):
+        return ""
+    return item.comment.body
+
+
+def key_of(board: Board, comment_id: int) -> str:
+    """The section a comment's thread is shown in, to update just that part of the page."""
+    for section in [*board.sections.values(), board.general]:
+        for thread in section.threads:
+            if thread.comment.id == comment_id or any(
+                r.comment.id == comment_id for r in thread.replies
+            ):
+                return section.key
+    return GENERAL
+
+
+def single(session: Session, comment: Comment, positions: list[PositionView]) -> Item:
+    """One comment with its author and anchor, without building the whole board."""
+    author = session.get(User, comment.author_id)
+    item = Item(comment, author.name if author else "")
+    if comment.quote and comment.parent_id is None:
+        texts = tuple((p.id, anchors.plain_text(p.body)) for p in positions)
+        item.found = _locate(
+            comment.quote, comment.prefix, comment.suffix, comment.position_id, texts
+        )
+    return item

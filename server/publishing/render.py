@@ -1,0 +1,140 @@
+"""Rendering a briefing snapshot once, at publication: PDF, DOCX and HTML."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..config import PROJECT_ROOT
+from .document import Node, briefing_tree, parse_snapshot
+from .engines import compile_pdf, run_pandoc
+
+LAYOUT = PROJECT_ROOT / "templates" / "briefing"
+PDF, DOCX, HTML = "pdf", "docx", "html"
+MEDIA_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    HTML: "text/html; charset=utf-8",
+}
+
+# Its own environment: the briefing is a standalone file, not a page of the app.
+_html = Environment(
+    loader=FileSystemLoader(str(LAYOUT)), autoescape=select_autoescape(["html"]), auto_reload=False
+)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The facts of one version that the renderings print beside the content."""
+
+    version: int
+    published_at: datetime
+    change_note: str = ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    docx: bytes
+    html: bytes
+    seconds: dict[str, float]
+
+    def by_format(self) -> dict[str, bytes]:
+        return {PDF: self.pdf, DOCX: self.docx, HTML: self.html}
+
+
+def long_date(value: date | datetime) -> str:
+    return value.strftime("%-d %B %Y")
+
+
+def _iso_date(value: str) -> str:
+    return long_date(date.fromisoformat(value)) if value else ""
+
+
+def cover_facts(snapshot: dict[str, Any], edition: Edition) -> dict[str, str]:
+    rt = snapshot["responding_to"]
+    return {
+        "title": snapshot["title"],
+        "short-title": _short(snapshot["title"]),
+        "body-name": snapshot["body_name"],
+        "responding-to": rt["title"],
+        "rt-publisher": rt["publisher"],
+        "rt-date": _iso_date(rt["date"]),
+        "date": long_date(edition.published_at),
+        "version": str(edition.version),
+        "change-note": edition.change_note,
+        "lang": "en-GB",
+    }
+
+
+def _short(title: str, limit: int = 60) -> str:
+    # The footer has one line: long titles are cut at a word.
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def render_typst_source(
+    snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
+) -> str:
+    bodies = parse_snapshot(snapshot) if bodies is None else bodies
+    tree = briefing_tree(snapshot, cover_facts(snapshot, edition), bodies, typst=True)
+    args = ["-f", "json", "-t", "typst", f"--template={LAYOUT / 'briefing.typ'}"]
+    return run_pandoc(args, json.dumps(tree).encode("utf-8")).decode("utf-8")
+
+
+def render_pdf(
+    snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
+) -> bytes:
+    source = render_typst_source(snapshot, edition, bodies)
+    return compile_pdf(source, timestamp=edition.published_at.timestamp())
+
+
+def render_docx(
+    snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
+) -> bytes:
+    bodies = parse_snapshot(snapshot) if bodies is None else bodies
+    facts = cover_facts(snapshot, edition)
+    # Word shows title, subtitle and date above the text; the version goes in the subtitle.
+    facts["subtitle"] = f"Responding to {facts['responding-to']} · version {edition.version}"
+    tree = briefing_tree(snapshot, facts, bodies, typst=False)
+    args = ["-f", "json", "-t", "docx", "--toc", "--toc-depth=1", "-o", "-"]
+    reference = LAYOUT / "reference.docx"
+    if reference.exists():
+        args.append(f"--reference-doc={reference}")
+    return run_pandoc(args, json.dumps(tree).encode("utf-8"))
+
+
+def render_html(snapshot: dict[str, Any], edition: Edition) -> bytes:
+    rt_date = snapshot["responding_to"]["date"]
+    page = _html.get_template("briefing.html").render(
+        s=snapshot,
+        names={t["slug"]: t["name"] for t in snapshot["themes"]},
+        version=edition.version,
+        date=long_date(edition.published_at),
+        rt_date=_iso_date(rt_date),
+        change_note=edition.change_note,
+    )
+    return page.encode("utf-8")
+
+
+def render_all(snapshot: dict[str, Any], edition: Edition) -> Rendered:
+    """Every format, or RenderFailed with the reason; timings for the benchmark."""
+    start = time.perf_counter()
+    bodies = parse_snapshot(snapshot)  # read once, written twice
+    seconds = {"parse": time.perf_counter() - start}
+    out: dict[str, bytes] = {}
+    for name, make in (
+        (PDF, lambda: render_pdf(snapshot, edition, bodies)),
+        (DOCX, lambda: render_docx(snapshot, edition, bodies)),
+        (HTML, lambda: render_html(snapshot, edition)),
+    ):
+        start = time.perf_counter()
+        out[name] = make()
+        seconds[name] = time.perf_counter() - start
+    return Rendered(out[PDF], out[DOCX], out[HTML], seconds)

@@ -1,0 +1,75 @@
+"""The frozen content of a briefing: what a publication shows, whatever changes later."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from ..drafting.responses import positions_of
+from ..models import Response
+from ..rendering.markdown import render_markdown
+from ..themes.service import list_themes
+
+
+def build_snapshot(session: Session, response: Response, body_name: str) -> dict[str, Any]:
+    """Title, responding-to, summary, numbered positions and the themes they serve.
+
+    Theme names are copied in, so renaming a theme later leaves old briefings as
+    they were published."""
+    assert response.id is not None
+    positions = positions_of(session, response.id)
+    order = {t.slug: i for i, t in enumerate(list_themes(session))}
+    names: dict[str, str] = {}
+    for position in positions:
+        for theme in position.themes:
+            names[theme.slug] = theme.name
+    themes = [
+        {
+            "slug": slug,
+            "name": names[slug],
+            "positions": [p.number for p in positions if slug in p.theme_slugs],
+        }
+        for slug in sorted(names, key=lambda s: order.get(s, len(order)))
+    ]
+    return {
+        "title": response.title,
+        "body_name": body_name,
+        "responding_to": {
+            "title": response.rt_title,
+            "publisher": response.rt_publisher,
+            "date": response.rt_date.isoformat() if response.rt_date else "",
+            "url": response.rt_url,
+        },
+        "summary": response.summary,
+        "summary_html": render_markdown(response.summary, doc_id="summary"),
+        "positions": [
+            {
+                "number": p.number,
+                "heading": p.heading,
+                "body": p.body,
+                "body_html": render_markdown(p.body, doc_id=f"p{p.number}"),
+                "themes": p.theme_slugs,
+            }
+            for p in positions
+        ],
+        "themes": themes,
+    }
+
+
+def search_text(snapshot: dict[str, Any]) -> str:
+    """Everything a member might search for, lower-cased once at publication."""
+    rt = snapshot["responding_to"]
+    parts = [snapshot["title"], rt["title"], rt["publisher"], snapshot["summary"]]
+    for position in snapshot["positions"]:
+        parts += [position["heading"], position["body"]]
+    parts += [t["name"] for t in snapshot["themes"]]
+    return "\n".join(parts).lower()
+
+
+def theme_index(snapshot: dict[str, Any]) -> str:
+    return "," + ",".join(t["slug"] for t in snapshot["themes"]) + ","
+
+
+def theme_names(snapshot: dict[str, Any]) -> dict[str, str]:
+    return {t["slug"]: t["name"] for t in snapshot["themes"]}

@@ -1,0 +1,240 @@
+"""The authorisation matrix, generated from the app's route table: every route for
+every kind of person. A route without a rule here fails, so none ships unguarded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from server.accounts.tokens import create_token
+from tests.conftest import Web
+
+# Who may use each route, for a response in draft owned by the director:
+#   public       anyone, signed in or not
+#   signed_in    anyone signed in
+#   reader       signed-in people who may see drafts (not plain members)
+#   creator      directors and admins
+#   owner        the response's owner and admins
+#   admin        admins only
+# API routes take the same words; their refusals are 401/403/404 instead of pages.
+RULES: dict[tuple[str, str], str] = {
+    ("GET", "/openapi.json"): "public",
+    ("GET", "/healthz"): "public",
+    ("GET", "/readyz"): "public",
+    ("GET", "/docs"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "signed_in",
+    ("GET", "/"): "signed_in",
+    ("GET", "/responses"): "signed_in",
+    ("GET", "/library"): "signed_in",
+    ("GET", "/library/feed.xml"): "signed_in",
+    ("GET", "/library/{response_id}"): "reader",
+    ("GET", "/library/{response_id}/versions/{version}/{fmt}"): "reader",
+    ("GET", "/library/{response_id}/compare"): "reader",
+    ("GET", "/themes"): "signed_in",
+    ("GET", "/themes/{slug}"): "signed_in",
+    ("GET", "/account"): "signed_in",
+    ("POST", "/account/tokens"): "signed_in",
+    ("POST", "/account/tokens/{token_id}/revoke"): "signed_in",
+    ("POST", "/account/password"): "signed_in",
+    ("GET", "/notifications"): "signed_in",
+    ("POST", "/notifications/read"): "signed_in",
+    ("POST", "/preview"): "signed_in",
+    ("GET", "/responses/new"): "creator",
+    ("POST", "/responses"): "creator",
+    ("GET", "/responses/{response_id}"): "reader",
+    ("GET", "/responses/{response_id}/export"): "reader",
+    ("GET", "/responses/{response_id}/revisions"): "reader",
+    ("GET", "/responses/{response_id}/compare"): "reader",
+    ("GET", "/responses/{response_id}/revisions/{number}"): "reader",
+    ("GET", "/responses/{response_id}/history"): "reader",
+    ("GET", "/responses/{response_id}/edit"): "owner",
+    ("POST", "/responses/{response_id}/edit"): "owner",
+    ("GET", "/responses/{response_id}/positions/new"): "owner",
+    ("POST", "/responses/{response_id}/positions"): "owner",
+    ("GET", "/responses/{response_id}/positions/{position_id}/edit"): "owner",
+    ("POST", "/responses/{response_id}/positions/{position_id}"): "owner",
+    ("POST", "/responses/{response_id}/positions/{position_id}/move"): "owner",
+    ("GET", "/responses/{response_id}/positions/{position_id}/delete"): "owner",
+    ("POST", "/responses/{response_id}/positions/{position_id}/delete"): "owner",
+    ("POST", "/responses/{response_id}/revisions/{number}/restore"): "owner",
+    ("POST", "/responses/{response_id}/actions"): "owner",
+    ("POST", "/responses/{response_id}/deadline"): "owner",
+    ("GET", "/admin/users"): "admin",
+    ("GET", "/admin/users/new"): "admin",
+    ("POST", "/admin/users"): "admin",
+    ("GET", "/admin/users/{user_id}"): "admin",
+    ("POST", "/admin/users/{user_id}"): "admin",
+    ("GET", "/admin/outbox"): "admin",
+    ("POST", "/themes"): "admin",
+    ("POST", "/themes/{slug}"): "admin",
+    ("POST", "/themes/{slug}/retire"): "admin",
+    ("GET", "/api/v1/themes"): "signed_in",
+    ("GET", "/api/v1/responses"): "signed_in",
+    ("POST", "/api/v1/responses"): "creator",
+    ("GET", "/api/v1/responses/{response_id}"): "reader",
+    ("GET", "/api/v1/responses/{response_id}/revisions"): "reader",
+    ("GET", "/api/v1/responses/{response_id}/history"): "reader",
+    ("GET", "/api/v1/responses/{response_id}/publications"): "reader",
+    ("GET", "/api/v1/responses/{response_id}/publications/{version}/pdf"): "reader",
+    ("POST", "/api/v1/responses/{response_id}/positions"): "owner",
+    ("PUT", "/api/v1/responses/{response_id}/positions/{position_id}"): "owner",
+    ("DELETE", "/api/v1/responses/{response_id}/positions/{position_id}"): "owner",
+    ("POST", "/api/v1/responses/{response_id}/actions"): "owner",
+    # Comments: on a draft only the owner and admins write; reviewers read.
+    ("GET", "/api/v1/responses/{response_id}/comments"): "reader",
+    ("POST", "/api/v1/responses/{response_id}/comments"): "owner",
+    ("PATCH", "/api/v1/comments/{comment_id}"): "owner",
+    ("DELETE", "/api/v1/comments/{comment_id}"): "author",
+    ("POST", "/responses/{response_id}/comments"): "owner",
+    ("POST", "/comments/{comment_id}/edit"): "author",
+    ("POST", "/comments/{comment_id}/delete"): "author",
+    ("POST", "/comments/{comment_id}/answer"): "owner",
+    ("POST", "/comments/{comment_id}/hide"): "admin",
+    ("GET", "/responses/{response_id}/comments/{key}"): "reader",
+    ("GET", "/responses/{response_id}/report"): "reader",
+    ("GET", "/responses/{response_id}/report.csv"): "reader",
+    ("GET", "/responses/{response_id}/report.json"): "reader",
+}
+
+ALLOWED = {
+    "public": {"anonymous", "member", "futures", "council", "other_director", "owner", "admin"},
+    "signed_in": {"member", "futures", "council", "other_director", "owner", "admin"},
+    "reader": {"futures", "council", "other_director", "owner", "admin"},
+    "creator": {"other_director", "owner", "admin"},
+    "owner": {"owner", "admin"},
+    "author": {"owner"},  # the comment's author (the owner here), not even an admin
+    "admin": {"admin"},
+}
+ROLES = ["anonymous", "member", "futures", "council", "other_director", "owner", "admin"]
+
+
+def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for route in routes:
+        if hasattr(route, "original_router"):  # FastAPI's wrapper for an included router
+            inner = getattr(route.include_context, "prefix", "") or ""
+            yield from app_routes(route.original_router.routes, prefix + inner)
+        elif isinstance(route, Route):
+            for method in sorted((route.methods or set()) - {"HEAD"}):
+                yield method, prefix + route.path
+
+
+def test_every_route_has_an_access_rule(app):
+    missing = [r for r in app_routes(app.routes) if r not in RULES]
+    assert not missing, f"routes without a rule in tests/http/test_security.py: {missing}"
+    stale = [r for r in RULES if r not in set(app_routes(app.routes))]
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def _a_comment(session, owner, rid: int) -> int:  # type: ignore[no-untyped-def]
+    """A comment by the response's owner, for the routes that name one."""
+    from server.comments.service import create_comment
+
+    session.rollback()  # a fresh transaction: SQLite cannot upgrade a stale read to a write
+    comment = create_comment(session, owner, rid, body="A comment to act on")
+    session.commit()
+    return comment.id or 0
+
+
+def _fill(path: str, ids: dict[str, Any]) -> str:
+    for name, value in ids.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+FORM = {"action": "submit", "heading": "H", "body": "B", "name": "N", "title": "T",
+        "rt_title": "P", "direction": "down", "due": "2099-01-01", "note": "n",
+        "email": "new@example.org", "role": "member", "label": "l"}
+
+
+def _call(client: TestClient, method: str, url: str, csrf: str, base: int, api: bool):
+    if method == "GET":
+        return client.get(url, follow_redirects=False)
+    if api:
+        if url.endswith("/actions"):
+            body: dict[str, Any] = {"action": "submit"}
+        elif url.endswith("/comments"):
+            body = {"body": "A comment"}
+        elif "/comments/" in url:
+            body = {"status": "resolved"}
+        elif "/positions" in url:
+            body = {"heading": "H", "body": "B", "themes": [], "base_revision": base}
+        else:
+            body = {"title": "T", "responding_to": {"title": "P"}}
+        if method == "DELETE":
+            return client.delete(f"{url}?base_revision={base}")
+        return client.request(method, url, json=body)
+    return client.post(url, data={**FORM, "csrf_token": csrf, "base_revision": str(base)},
+                       follow_redirects=False)
+
+
+@pytest.mark.parametrize(("method", "path"), list(RULES), ids=lambda v: str(v))
+def test_each_route_admits_exactly_its_people(
+    method, path, app, session, people, import_draft, browser_for, engine
+):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the rules are the app's, not the database's: SQLite is enough")
+    rid = import_draft(people.director)
+    from server.drafting.responses import get_response, positions_of
+
+    base = get_response(session, rid).revision
+    ids = {"response_id": rid, "position_id": positions_of(session, rid)[0].id, "number": 1,
+           "version": 1, "fmt": "pdf", "user_id": people.member.id, "slug": "efficiency",
+           "token_id": 1, "comment_id": _a_comment(session, people.director, rid),
+           "key": "general"}
+    url = _fill(path, ids) + ("?from=1&to=2" if path.endswith("/compare") else "")
+    api = path.startswith("/api/")
+    actors = {"member": people.member, "futures": people.futures, "council": people.council,
+              "other_director": people.director2, "owner": people.director,
+              "admin": people.admin}
+    rule = RULES[(method, path)]
+    for role in ROLES:  # the owner and admin last: their writes change the state
+        if role == "anonymous":
+            client = Web(app)
+            csrf = "" if api else client.refresh_csrf()
+        elif api:
+            token = create_token(session, actors[role].id)[1]
+            session.commit()
+            client, csrf = TestClient(app, headers={"Authorization": f"Bearer {token}"}), ""
+        else:
+            client = browser_for(actors[role])
+            csrf = client.csrf
+        reply = _call(client, method, url, csrf, base, api)
+        where = f"{method} {url} as {role}: {reply.status_code}"
+        assert reply.status_code < 500, where
+        refused = reply.status_code in (401, 403, 404) or (
+            reply.status_code == 303 and "/login" in reply.headers.get("location", "")
+        )
+        if role in ALLOWED[rule]:
+            # A 404 for an allowed person is a missing thing (no publication yet), not a refusal.
+            assert reply.status_code not in (401, 403), where
+        else:
+            assert refused, where
+        base = get_response(session, rid).revision
+
+
+def test_state_changing_forms_refuse_a_missing_or_wrong_csrf_token(
+    app, session, people, import_draft, browser_for, engine
+):
+    from server.drafting.responses import get_response, positions_of
+
+    rid = import_draft(people.director)
+    before = get_response(session, rid).revision
+    ids = {"response_id": rid, "position_id": positions_of(session, rid)[0].id, "number": 1,
+           "user_id": people.member.id, "slug": "efficiency", "token_id": 1,
+           "comment_id": _a_comment(session, people.director, rid)}
+    admin = browser_for(people.admin)
+    posts = [p for m, p in RULES if m == "POST" and not p.startswith("/api/")]
+    for path in posts:
+        for token in ("", "forged-token"):
+            reply = admin.post(_fill(path, ids), data={**FORM, "csrf_token": token,
+                                                       "base_revision": str(before)},
+                               follow_redirects=False)
+            assert reply.status_code == 403, f"{path} with token {token!r}: {reply.status_code}"
+    session.expire_all()
+    assert get_response(session, rid).revision == before

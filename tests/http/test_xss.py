@@ -1,0 +1,72 @@
+"""Markup and script pushed through every user-text field come back as text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import add_user
+
+PAYLOADS = [
+    '<script>alert("x1")</script>',
+    '<img src=x onerror="alert(2)">',
+    '"><svg onload=alert(3)>',
+    "[click](javascript:alert(4))",
+    "<a href='data:text/html,<script>alert(5)</script>'>x</a>",
+]
+JOINED = " ".join(PAYLOADS)
+DANGER = [
+    re.compile(r"<script>alert", re.I),
+    re.compile(r"<img[^>]+onerror", re.I),
+    re.compile(r"<svg[^>]+onload", re.I),
+    re.compile(r"""<a\b[^>]*href=["']?\s*(javascript|data):""", re.I),
+]
+
+
+def _clean(page: str, where: str) -> None:
+    for pattern in DANGER:
+        found = pattern.search(page)
+        assert not found, f"{where}: {found.group(0) if found else ''}"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_text_in_every_field_is_shown_as_text(payload, session, people, api_for,
+                                                      browser_for, engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("escaping is the templates' job, not the database's")
+    hostile = add_user(session, f"x{abs(hash(payload)) % 10**6}@example.org", "member",
+                       ("futures",))
+    from server.accounts.users import update_user
+
+    update_user(session, hostile.id, name=f"Name {payload}"[:200], role="member",
+                groups=["futures"], active=True)
+    session.commit()
+    director = api_for(people.director)
+    created = director.post("/api/v1/responses", json={
+        "title": f"Title {payload}", "summary": f"Summary {payload}",
+        "responding_to": {"title": f"Report {payload}", "publisher": payload},
+    })
+    assert created.status_code == 201, created.text
+    rid = created.json()["id"]
+    for theme in ("climate-change", "social-inclusion", "efficiency"):
+        revision = director.get(f"/api/v1/responses/{rid}").json()["revision"]
+        director.post(f"/api/v1/responses/{rid}/positions", json={
+            "heading": f"Heading {payload}", "body": f"Body {payload}\n\n{JOINED}",
+            "themes": [theme], "base_revision": revision})
+    director.post(f"/api/v1/responses/{rid}/actions", json={"action": "submit"})
+    reviewer = api_for(hostile)
+    reviewer.post(f"/api/v1/responses/{rid}/actions",
+                  json={"action": "request-changes", "note": f"Note {payload}"})
+    web = browser_for(people.admin)
+    for url in ["/", "/responses", f"/responses/{rid}", f"/responses/{rid}/revisions",
+                f"/responses/{rid}/compare?from=1&to=3", f"/responses/{rid}/revisions/2",
+                f"/responses/{rid}/history", "/admin/users", "/admin/outbox",
+                f"/responses/{rid}/export"]:
+        reply = web.get(url)
+        assert reply.status_code == 200, url
+        if url.endswith("/export"):
+            continue  # Markdown, served as text/markdown: never rendered by a browser
+        _clean(reply.text, url)
+    owner_home = browser_for(people.director)
+    _clean(owner_home.get("/notifications").text, "/notifications")
