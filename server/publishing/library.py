@@ -1,15 +1,16 @@
 """The members' library: the newest version of every briefing, searched and filtered.
 
-Search is a portable LIKE over text lower-cased at publication (every word must
-appear), the same on SQLite and PostgreSQL; enough for a body's few hundred
-briefings, and the place to switch to FTS5 / tsvector when that stops being true."""
+Search is full-text over the title and positions stored at publication: SQLite's
+FTS5 with the Porter stemmer, PostgreSQL's English text search (migration 0007).
+Every word must match; "councils" finds "council"."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, text
 from sqlmodel import Session, col, select
 
 from ..models import Publication
@@ -39,6 +40,20 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _words(query: str) -> list[str]:
+    # Letters and digits only: the engines' query syntax never sees user punctuation.
+    return re.findall(r"\w+", query.lower())[:MAX_WORDS]
+
+
+def _matches(session: Session, words: list[str]) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        fts_query = " ".join(f'"{w}"*' for w in words)
+        ids = text("SELECT rowid FROM publication_fts WHERE publication_fts MATCH :q")
+        return col(Publication.id).in_(ids.bindparams(q=fts_query))
+    vector = func.to_tsvector("english", col(Publication.search_text))
+    return vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
+
+
 def search(session: Session, *, query: str = "", theme: str = "") -> list[Briefing]:
     """Newest first; every word of the query must occur in the title or a position."""
     newest = (
@@ -54,8 +69,9 @@ def search(session: Session, *, query: str = "", theme: str = "") -> list[Briefi
         newest,
         and_(col(Publication.response_id) == newest.c.rid, col(Publication.version) == newest.c.v),
     )
-    for word in query.lower().split()[:MAX_WORDS]:
-        stmt = stmt.where(col(Publication.search_text).like(_like(word), escape="\\"))
+    words = _words(query)
+    if words:
+        stmt = stmt.where(_matches(session, words))
     if theme:
         stmt = stmt.where(col(Publication.theme_slugs).like(_like(f",{theme},"), escape="\\"))
     stmt = stmt.order_by(col(Publication.published_at).desc()).limit(PAGE)

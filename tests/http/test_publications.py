@@ -169,6 +169,10 @@ def test_the_library_finds_briefings_by_words_and_by_theme(
     found = text_of(web.get("/library", params={"q": "ANOTHER second text"}).text)
     assert "Another response" in found and SMALL_TITLE not in found
     assert "No briefing matches" in web.get("/library", params={"q": "100%_"}).text
+    # Full-text search stems words: "texts" finds "text" in both briefings.
+    stemmed = text_of(web.get("/library", params={"q": "texts"}).text)
+    assert "Another response" in stemmed and SMALL_TITLE in stemmed
+    assert "No briefing matches" in web.get("/library", params={"q": '"OR* NEAR('}).text
     themed = text_of(web.get("/library", params={"theme": "climate-change"}).text)
     assert SMALL_TITLE in themed and "Another response" in themed
     assert "No briefing matches" in web.get("/library", params={"theme": "open-data"}).text
