@@ -88,13 +88,30 @@ class RevisionOut(BaseModel):
 
 
 class Problem(BaseModel):
+    """An error: what went wrong; a refused workflow move also lists every reason."""
+
     detail: str
+    reasons: list[str] | None = None
+
+
+class InputIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str | None = None
+
+
+class InvalidInput(BaseModel):
+    """422: the fields that failed validation, or one message from a domain check."""
+
+    detail: list[InputIssue] | str
 
 
 class ActionIn(Strict):
     action: str = Field(min_length=1, max_length=60)
     note: str = Field(default="", max_length=5000)
     revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    # publish only: add the consultation report as the briefing's annex
+    annex: bool = False
 
 
 class ActionOut(BaseModel):

@@ -9,8 +9,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
@@ -18,6 +20,7 @@ from ..config import get_settings
 from ..drafting.access import can_view
 from ..errors import Invalid, NotFound
 from ..models import Publication, PublicationFile, Response, utcnow
+from .annex import consultation_rows
 from .render import MEDIA_TYPES, Edition, render_all
 from .snapshot import build_snapshot, search_text, theme_index
 
@@ -31,7 +34,9 @@ def latest_version(session: Session, response_id: int) -> int:
     return int(found or 0)
 
 
-def publish_response(session: Session, actor: Actor, response: Response, note: str) -> Publication:
+def publish_response(
+    session: Session, actor: Actor, response: Response, note: str, *, annex: bool = False
+) -> Publication:
     """Snapshot the response as the next version and render it, in the caller's transaction.
 
     Raises Invalid (no change note for a correction) or RenderFailed; either way the
@@ -47,6 +52,8 @@ def publish_response(session: Session, actor: Actor, response: Response, note: s
         )
     version = previous + 1
     snapshot = build_snapshot(session, response, get_settings().body_name)
+    if annex:
+        snapshot["annex"] = consultation_rows(session, response)
     published_at = utcnow()
     rendered = render_all(snapshot, Edition(version, published_at, note if previous else ""))
     publication = Publication(
@@ -180,7 +187,15 @@ def download(session: Session, response_id: int, version: int, fmt: str) -> Down
     """The stored file; the caller has checked that the reader may see the response."""
     if fmt not in FORMATS:
         raise NotFound(f"briefings come as {', '.join(FORMATS)}, not {fmt!r}")
-    publication = get_version(session, response_id, version).publication
+    # Not the snapshot (a JSON document of the whole briefing) nor the search text:
+    # parsing them cost more than the rest of a download (bench/run.py).
+    publication = session.exec(
+        select(Publication)
+        .options(defer(cast(Any, Publication.snapshot)), defer(cast(Any, Publication.search_text)))
+        .where(Publication.response_id == response_id, Publication.version == version)
+    ).first()
+    if publication is None:
+        raise NotFound(f"version {version} of this briefing does not exist")
     stored = session.get(PublicationFile, (publication.id, fmt))
     if stored is None:
         raise NotFound(f"version {version} has no {fmt.upper()} file")

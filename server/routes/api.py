@@ -26,6 +26,7 @@ from ..schemas import (
     ActionIn,
     ActionOut,
     HistoryOut,
+    InvalidInput,
     Owner,
     PositionIn,
     PositionOut,
@@ -44,7 +45,8 @@ from ..workflow.registry import DEFAULT_WORKFLOW
 from .params import Id
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem} for code in (401, 403, 404, 409, 422)
+    **{code: {"model": Problem} for code in (401, 403, 404, 409)},
+    422: {"model": InvalidInput},
 }
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 health = APIRouter()
@@ -249,7 +251,7 @@ def take_action(
 
     409 lists every failed gate in `reasons`; 403 when the caller may not act."""
     result = workflow_service.take_action(
-        session, actor, response_id, body.action, body.note, body.revision
+        session, actor, response_id, body.action, body.note, body.revision, annex=body.annex
     )
     session.commit()
     background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)

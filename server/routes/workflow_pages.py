@@ -27,10 +27,12 @@ def take_action(
     request: Request, session: SessionDep, actor: CurrentActor, background: BackgroundTasks,
     action: Annotated[str, Form(max_length=60)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
+    annex: Annotated[str, Form(max_length=5)] = "",
     response_id: int = Id(),
 ) -> Response:
     try:
-        result = service.take_action(session, actor, response_id, action, note)
+        result = service.take_action(session, actor, response_id, action, note,
+                                     annex=annex == "yes")
     except DomainError as exc:
         session.rollback()
         if exc.status_code == 404:

@@ -66,6 +66,8 @@ def take_action(
     action: str,
     note: str = "",
     revision: int | None = None,
+    *,
+    annex: bool = False,
 ) -> ActionResult:
     response = _locked(session, response_id)
     require_view(actor, response)
@@ -97,7 +99,7 @@ def take_action(
     if outcome.moves_to == PUBLISHED:
         # Publication hook (issue 5): the briefing is made in this same transaction,
         # so a refused note or a failed rendering publishes nothing and moves nothing.
-        publish_response(session, actor, response, note)
+        publish_response(session, actor, response, note, annex=annex)
     if outcome.moves_to is not None:
         _move(session, response, from_stage, outcome.moves_to)
     event = AuditEvent(
