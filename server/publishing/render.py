@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -79,11 +80,37 @@ def _short(title: str, limit: int = 60) -> str:
     return title[:limit].rsplit(" ", 1)[0] + "…"
 
 
+def _glyph_safe(text: str) -> str:
+    """Emoji and pictographs the bundled fonts cannot draw become their names in
+    words - "(thumbs up sign)" - which a PDF/UA document must be able to show."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if code in (0xFE0E, 0xFE0F, 0x200D) or 0x1F3FB <= code <= 0x1F3FF:
+            continue  # presentation selectors, joiners and skin tones carry no words
+        if code >= 0x1F000 or 0x2600 <= code < 0x2800 or 0x2B00 <= code < 0x2C00:
+            out.append(f"({unicodedata.name(char, 'symbol').lower()})")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _glyph_safe_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return _glyph_safe(value)
+    if isinstance(value, list):
+        return [_glyph_safe_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _glyph_safe_tree(v) for k, v in value.items()}
+    return value
+
+
 def render_typst_source(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> str:
     bodies = parse_snapshot(snapshot) if bodies is None else bodies
     tree = briefing_tree(snapshot, cover_facts(snapshot, edition), bodies, typst=True)
+    tree = _glyph_safe_tree(tree)
     args = ["-f", "json", "-t", "typst", f"--template={LAYOUT / 'briefing.typ'}"]
     return run_pandoc(args, json.dumps(tree).encode("utf-8")).decode("utf-8")
 

@@ -170,3 +170,21 @@ def test_download_names_say_what_is_answered_and_which_version(
         response_id=1, version=version, publisher_id=1, revision=1, title=title, rt_title=rt_title
     )
     assert briefing_filename(publication, "pdf") == expected
+
+
+def test_emoji_in_a_position_publish_as_words_in_the_pdf():
+    from server.publishing.render import Edition, render_all
+
+    snapshot = {
+        "title": "Emoji", "body_name": "Tabled", "summary": "", "summary_html": "",
+        "responding_to": {"title": "R", "publisher": "", "date": "", "url": ""},
+        "positions": [{"number": 1, "heading": "Thumbs 👍", "body": "We agree ✅ ❤️ 😀👍🏽",
+                       "body_html": "", "themes": ["efficiency"]}],
+        "themes": [{"slug": "efficiency", "name": "Efficiency", "positions": [1]}],
+    }
+    rendered = render_all(snapshot, Edition(1, datetime.now(UTC), ""))
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages).split()
+    )
+    assert "(thumbs up sign)" in text and "(white heavy check mark)" in text
+    assert "(grinning face)" in text and "We agree" in text
