@@ -160,6 +160,9 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            # FastAPI's answer to a body it cannot decode: to us, invalid input.
+            return _error_page(request, 422, "the request body is not valid JSON")
         if exc.status_code == 404 and message == "Not Found":
             message = "There is no page at this address."
         return _error_page(request, exc.status_code, message)

@@ -164,6 +164,26 @@ def cmd_remind(args: argparse.Namespace) -> None:
     print(f"reminded {count} reviewers; {where}")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from .backup import BackupError, backup
+
+    try:
+        summary = backup(_engine(), Path(args.dir))
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(f"backed up {summary.total} rows in {len(summary.rows)} tables to {summary.folder}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from .backup import BackupError, restore
+
+    try:
+        summary = restore(_engine(), Path(args.dir))
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(f"restored {summary.total} rows in {len(summary.rows)} tables from {summary.folder}")
+
+
 def cmd_workflows_check(args: argparse.Namespace) -> None:
     for name in args.files:
         workflow = load_workflow_file(Path(name))
@@ -221,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("remind", help="email reviewers whose deadline is two days away "
                    "(run it daily, e.g. from cron)").set_defaults(func=cmd_remind)
+
+    bak = sub.add_parser("backup", help="write every table to a new folder (JSON Lines)")
+    bak.add_argument("dir")
+    bak.set_defaults(func=cmd_backup)
+
+    res = sub.add_parser("restore", help="load a backup folder into an empty database")
+    res.add_argument("dir")
+    res.set_defaults(func=cmd_restore)
 
     wf = sub.add_parser("workflows", help="workflow files").add_subparsers(dest="w", required=True)
     check = wf.add_parser("check", help="validate workflow files")
