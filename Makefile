@@ -57,8 +57,9 @@ fmt: install ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## time publishing a 60-position briefing (PDF, DOCX, HTML)
+bench: install ## benchmarks: publishing time, then load on SQLite and PostgreSQL (README)
 	$(BIN)/python bench/publish.py 60
+	$(BIN)/python bench/run.py
 
 clean: ## remove the virtualenv, installed assets and local data
 	rm -rf $(VENV) node_modules $(VENDOR) var

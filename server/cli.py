@@ -141,6 +141,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        # Several workers lose TCP_NODELAY in uvicorn (40 ms per request): see serving.py.
+        http="server.serving:NoDelayH11Protocol" if args.workers > 1 else "auto",
         proxy_headers=True,
         log_level="info",
         access_log=False,  # our request log (server/observability.py) has the request id
