@@ -30,11 +30,11 @@ def _clean(page: str, where: str) -> None:
         assert not found, f"{where}: {found.group(0) if found else ''}"
 
 
+# The rules live in the app and its templates, not the database: SQLite suffices.
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_hostile_text_in_every_field_is_shown_as_text(payload, session, people, api_for,
                                                       browser_for, engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("escaping is the templates' job, not the database's")
     hostile = add_user(session, f"x{abs(hash(payload)) % 10**6}@example.org", "member",
                        ("futures",))
     from server.accounts.users import update_user
