@@ -17,6 +17,9 @@ measures, in the same run:
 It prints a table and writes the figures to bench/results/<timestamp>.json.
 
     .venv/bin/python bench/run.py [--engine sqlite|postgresql|both] [--duration S]
+                                  [--only healthz,page,comment,publish,pdf]
+
+--only measures a subset (/healthz always: it is the baseline); by default, everything.
 
 PostgreSQL: TABLED_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1/
 postgres) is the server to make the throwaway database on; when it cannot be reached
@@ -79,6 +82,7 @@ USERS = (  # email, name, role, groups
 )
 TOOL = "wrk"  # or "python": set from --load in main()
 TARGETS = {"page_ratio": 0.25, "pdf_ratio": 0.5, "publish_seconds": 1.0}
+MEASURES = ("healthz", "page", "comment", "publish", "pdf")
 
 
 def say(message: str) -> None:
@@ -514,7 +518,13 @@ def clean_env(database_url: str, folder: Path) -> dict[str, str]:
     return env
 
 
-def bench_engine(label: str, database_url: str, workers: int, seconds: float) -> dict[str, Any]:
+def bench_engine(
+    label: str,
+    database_url: str,
+    workers: int,
+    seconds: float,
+    only: frozenset[str] = frozenset(MEASURES),
+) -> dict[str, Any]:
     say(f"\n{label}: {workers} worker(s)")
     with tempfile.TemporaryDirectory(prefix="tabled-bench-") as tmp:
         folder = Path(tmp)
@@ -529,63 +539,71 @@ def bench_engine(label: str, database_url: str, workers: int, seconds: float) ->
         run_tabled(["db", "upgrade"], env)
         seeded = seed_database(database_url)
         with serving(env, folder / "server.log", workers) as server:
-            seed_comments(server.url, seeded)
-            approve_for_publishing(server.url, seeded)
+            if only & {"page", "comment"}:
+                seed_comments(server.url, seeded)
+            if only & {"publish", "pdf"}:
+                approve_for_publishing(server.url, seeded)
+            comments = COMMENTS if only & {"page", "comment"} else 0
             say(f"  seeded in {time.perf_counter() - started:.1f} s "
-                f"({POSITIONS} positions, {COMMENTS} comments)")  # fmt: skip
+                f"({POSITIONS} positions, {comments} comments)")  # fmt: skip
             director = {"Authorization": f"Bearer {seeded.tokens['director@bench.example']}"}
             futures = {"Authorization": f"Bearer {seeded.tokens['futures1@bench.example']}",
                        "Content-Type": "application/json"}  # fmt: skip
             page = f"/responses/{seeded.page_id}"
-            check = httpx2.get(server.url + page, headers=director, trust_env=False, timeout=30)
-            assert check.status_code == 200 and "Comment 1149" in check.text, check.status_code
+            found: dict[str, Any] = {}
 
-            healthz = measure(server, Load("healthz", [{"path": "/healthz"}]), seconds, folder,
-                              warmup=1)  # fmt: skip
-            page_load = measure(server, Load("response page", [{"path": page}], director,
-                                             connections=PAGE_CONNECTIONS),
-                                seconds, folder, warmup=1)  # fmt: skip
-            page_crowd = measure(server, Load("page, 20 conns", [{"path": page}], director),
-                                 seconds, folder)  # fmt: skip
-            publish = time_publishing(server.url, seeded)
-            pdf_path = f"/api/v1/responses/{seeded.publish_ids[0]}/publications/1/pdf"
-            pdf_check = httpx2.get(server.url + pdf_path, headers=director, trust_env=False)
-            assert pdf_check.status_code == 200 and pdf_check.content.startswith(b"%PDF")
-            pdf = measure(server, Load("PDF download", [{"path": pdf_path}], director),
-                          seconds, folder, warmup=1)  # fmt: skip
-            pdf["bytes"] = len(pdf_check.content)
-            positions = httpx2.get(
-                f"{server.url}/api/v1/responses/{seeded.page_id}", headers=director,
-                trust_env=False,
-            ).json()["positions"]  # fmt: skip
-            posts = [
-                {"method": "POST", "path": f"/api/v1/responses/{seeded.page_id}/comments",
-                 "body": json.dumps({"body": comment_body(2000 + i),
-                                     "position_id": positions[i % POSITIONS]["id"],
-                                     **({"quote": passage(i % POSITIONS + 1)} if i % 3 == 0
-                                        else {})})}
-                for i in range(POSITIONS)
-            ]  # fmt: skip
-            comment = measure(server, Load("comment post", posts, futures, MAX_POSTS),
-                              seconds, folder)  # fmt: skip
+            found["healthz"] = measure(server, Load("healthz", [{"path": "/healthz"}]), seconds,
+                                       folder, warmup=1)  # fmt: skip
+            base = found["healthz"]["rps"] or 1.0
+            if "page" in only:
+                check = httpx2.get(server.url + page, headers=director, trust_env=False,
+                                   timeout=30)  # fmt: skip
+                assert check.status_code == 200 and "Comment 1149" in check.text, check.status_code
+                page_load = measure(server, Load("response page", [{"path": page}], director,
+                                                 connections=PAGE_CONNECTIONS),
+                                    seconds, folder, warmup=1)  # fmt: skip
+                found["page"] = {**page_load, "ratio": round(page_load["rps"] / base, 3),
+                                 "html_bytes": len(check.content)}  # fmt: skip
+                page_crowd = measure(server, Load("page, 20 conns", [{"path": page}], director),
+                                     seconds, folder)  # fmt: skip
+                found["page_20_connections"] = {
+                    **page_crowd,
+                    "ratio": round(page_crowd["rps"] / base, 3),
+                }
+            if only & {"publish", "pdf"}:  # the PDF downloaded is one published here
+                found["publish"] = time_publishing(server.url, seeded)
+            if "pdf" in only:
+                pdf_path = f"/api/v1/responses/{seeded.publish_ids[0]}/publications/1/pdf"
+                pdf_check = httpx2.get(server.url + pdf_path, headers=director, trust_env=False)
+                assert pdf_check.status_code == 200 and pdf_check.content.startswith(b"%PDF")
+                pdf = measure(server, Load("PDF download", [{"path": pdf_path}], director),
+                              seconds, folder, warmup=1)  # fmt: skip
+                found["pdf"] = {**pdf, "ratio": round(pdf["rps"] / base, 3),
+                                "bytes": len(pdf_check.content)}  # fmt: skip
+            if "comment" in only:
+                positions = httpx2.get(
+                    f"{server.url}/api/v1/responses/{seeded.page_id}", headers=director,
+                    trust_env=False,
+                ).json()["positions"]  # fmt: skip
+                posts = [
+                    {"method": "POST", "path": f"/api/v1/responses/{seeded.page_id}/comments",
+                     "body": json.dumps({"body": comment_body(2000 + i),
+                                         "position_id": positions[i % POSITIONS]["id"],
+                                         **({"quote": passage(i % POSITIONS + 1)} if i % 3 == 0
+                                            else {})})}
+                    for i in range(POSITIONS)
+                ]  # fmt: skip
+                comment = measure(server, Load("comment post", posts, futures, MAX_POSTS),
+                                  seconds, folder)  # fmt: skip
+                found["comment_post"] = {**comment, "ratio": round(comment["rps"] / base, 3)}
             memory = server.memory()
             say(
                 f"  {'memory':<18} {memory['rss_mib']:>8.1f} MiB RSS, peak "
                 f"{memory['peak_mib']:.1f} MiB ({len(memory['processes'])} processes)"
             )
-        base = healthz["rps"] or 1.0
         return {
             "workers": workers,
-            "healthz": healthz,
-            "page": {
-                **page_load,
-                "ratio": round(page_load["rps"] / base, 3),
-                "html_bytes": len(check.content),
-            },
-            "page_20_connections": {**page_crowd, "ratio": round(page_crowd["rps"] / base, 3)},
-            "comment_post": {**comment, "ratio": round(comment["rps"] / base, 3)},
-            "publish": publish,
-            "pdf": {**pdf, "ratio": round(pdf["rps"] / base, 3)},
+            **found,
             "memory": memory,
             "total_seconds": round(time.perf_counter() - started, 1),
             "load_average_before": load_before,
@@ -643,38 +661,45 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     def verdict(ok: list[bool]) -> str:
         return "met" if all(ok) else "MISSED"
 
+    def has(key: str) -> bool:
+        return all(key in results[n] for n in names)
+
     rows.append(("/healthz req/s (baseline)", rate("healthz"), ""))
-    rows.append(
-        (
-            "response page req/s (ratio)",
-            rate("page"),
-            f">= {TARGETS['page_ratio']}: "
-            + verdict([results[n]["page"]["ratio"] >= TARGETS["page_ratio"] for n in names]),
+    if has("page"):
+        rows.append(
+            (
+                "response page req/s (ratio)",
+                rate("page"),
+                f">= {TARGETS['page_ratio']}: "
+                + verdict([results[n]["page"]["ratio"] >= TARGETS["page_ratio"] for n in names]),
+            )
         )
-    )
-    rows.append(("  same, 20 connections", rate("page_20_connections"), ""))
-    rows.append(("comment post req/s (ratio)", rate("comment_post"), "-"))
-    rows.append(
-        (
-            "publish 60 positions, s",
-            [f"{results[n]['publish']['seconds_median']:.3f}" for n in names],
-            f"< {TARGETS['publish_seconds']}: "
-            + verdict(
-                [
-                    results[n]["publish"]["seconds_median"] < TARGETS["publish_seconds"]
-                    for n in names
-                ]
-            ),
+        rows.append(("  same, 20 connections", rate("page_20_connections"), ""))
+    if has("comment_post"):
+        rows.append(("comment post req/s (ratio)", rate("comment_post"), "-"))
+    if has("publish"):
+        rows.append(
+            (
+                "publish 60 positions, s",
+                [f"{results[n]['publish']['seconds_median']:.3f}" for n in names],
+                f"< {TARGETS['publish_seconds']}: "
+                + verdict(
+                    [
+                        results[n]["publish"]["seconds_median"] < TARGETS["publish_seconds"]
+                        for n in names
+                    ]
+                ),
+            )
         )
-    )
-    rows.append(
-        (
-            "PDF download req/s (ratio)",
-            rate("pdf"),
-            f">= {TARGETS['pdf_ratio']}: "
-            + verdict([results[n]["pdf"]["ratio"] >= TARGETS["pdf_ratio"] for n in names]),
+    if has("pdf"):
+        rows.append(
+            (
+                "PDF download req/s (ratio)",
+                rate("pdf"),
+                f">= {TARGETS['pdf_ratio']}: "
+                + verdict([results[n]["pdf"]["ratio"] >= TARGETS["pdf_ratio"] for n in names]),
+            )
         )
-    )
     rows.append(("server memory MiB (peak)",
                  [f"{results[n]['memory']['rss_mib']:.0f} ({results[n]['memory']['peak_mib']:.0f})"
                   for n in names], ""))  # fmt: skip
@@ -696,7 +721,14 @@ def main() -> None:
         "--load", choices=["auto", "wrk", "python"], default="auto",
         help="load generator: wrk when installed (auto), or bench/load.py",
     )  # fmt: skip
+    parser.add_argument(
+        "--only", default=",".join(MEASURES),
+        help=f"comma-separated subset of {','.join(MEASURES)} (healthz is always measured)",
+    )  # fmt: skip
     args = parser.parse_args()
+    only = frozenset(x.strip() for x in args.only.split(",") if x.strip()) | {"healthz"}
+    if only - set(MEASURES):
+        parser.error(f"--only: unknown {', '.join(sorted(only - set(MEASURES)))}")
     global TOOL
     TOOL = args.load if args.load != "auto" else ("wrk" if shutil.which("wrk") else "python")
     if TOOL == "wrk" and not shutil.which("wrk"):
@@ -709,13 +741,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tabled-bench-sqlite-") as tmp:
         if args.engine in ("sqlite", "both"):
             results["SQLite"] = bench_engine(
-                "SQLite", f"sqlite:///{tmp}/tabled.db", 1, args.duration
+                "SQLite", f"sqlite:///{tmp}/tabled.db", 1, args.duration, only
             )
     if args.engine in ("postgresql", "both"):
         admin = os.environ.get("TABLED_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
         with postgres_database(admin) as url:
             if url is not None:
-                results["PostgreSQL"] = bench_engine("PostgreSQL", url, 2, args.duration)
+                results["PostgreSQL"] = bench_engine("PostgreSQL", url, 2, args.duration, only)
     if not results:
         raise SystemExit("nothing was measured")
     RESULTS.mkdir(exist_ok=True)

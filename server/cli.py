@@ -70,13 +70,13 @@ def _default_owner(session: Session) -> User:
     for user in session.exec(query):
         if user.role == Role.DIRECTOR:
             return user
-    user = session.exec(query).first()
-    if user is None:
+    admin = session.exec(query).first()
+    if admin is None:
         raise CliError(
             "no director or admin to own the response: add one with "
             "'tabled users add' or pass --owner EMAIL"
         )
-    return user
+    return admin
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -241,8 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
 
-    sub.add_parser("remind", help="email reviewers whose deadline is two days away "
-                   "(run it daily, e.g. from cron)").set_defaults(func=cmd_remind)
+    sub.add_parser(
+        "remind",
+        help="email reviewers whose deadline is two days away (run it daily, e.g. from cron)",
+    ).set_defaults(func=cmd_remind)
 
     bak = sub.add_parser("backup", help="write every table to a new folder (JSON Lines)")
     bak.add_argument("dir")

@@ -11,11 +11,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from .accounts.tokens import user_for_token
-from .accounts.users import Actor, actor_for
+from .accounts.tokens import actor_for_token
+from .accounts.users import Actor, active_actor
 from .db import read_session, write_session
 from .errors import DomainError
-from .models import User
 from .notifications.service import unread_count
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
 
@@ -51,29 +50,42 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def optional_actor(request: Request, session: SessionDep) -> Actor | None:
-    """The signed-in user, by bearer token (API and GET pages) or session cookie."""
+def authenticate(request: Request, session: Session) -> Actor | None:
+    """Who is asking, by bearer token (API and GET pages) or session cookie: None if nobody.
+
+    Read afresh from the database on every request, in one query, and never cached:
+    a revoked token or a deactivated account is refused on its very next request."""
     token = _bearer(request)
-    user: User | None = None
     if token is not None:
-        user = user_for_token(session, token)
-        if user is None:
+        actor = actor_for_token(session, token)
+        if actor is None:
             raise NotSignedIn("the API token is not valid or has been revoked")
         if request.method != "GET" and not request.url.path.startswith("/api/"):
             raise NotSignedIn("API tokens work on /api/v1 routes and on GET pages only")
         request.state.via_token = True
-    else:
-        user_id = request.session.get("uid")
-        if isinstance(user_id, int):
-            user = session.get(User, user_id)
-            if user is None or not user.active:
-                request.session.clear()
-                user = None
+        return actor
+    user_id = request.session.get("uid")
+    if not isinstance(user_id, int):
+        return None
+    actor = active_actor(session, user_id)
+    if actor is None:  # deleted or deactivated since signing in
+        request.session.clear()
+    return actor
+
+
+def for_pages(request: Request, session: Session, actor: Actor | None) -> None:
+    """What every rendered page needs besides the actor: the CSRF token, and for a
+    signed-in person's GET page the unread count in its header."""
     request.state.csrf_token = csrf_token_for(request.session)
-    actor = actor_for(session, user) if user else None
     request.state.user = actor
     if actor is not None and request.method == "GET" and not request.url.path.startswith("/api/"):
-        request.state.unread = unread_count(session, actor.id)  # for the page header only
+        request.state.unread = unread_count(session, actor.id)
+
+
+def optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    """The signed-in user, by bearer token (API and GET pages) or session cookie."""
+    actor = authenticate(request, session)
+    for_pages(request, session, actor)
     return actor
 
 
@@ -90,14 +102,20 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 _bearer_scheme = HTTPBearer(auto_error=False, description="An API token from /account")
+# For the OpenAPI document only: _bearer() reads the header, with no I/O.
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)]
 
 
 async def api_actor(  # no I/O: no thread hop
     request: Request,
     actor: OptionalActor,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)],
+    _credentials: BearerCredentials,
 ) -> Actor:
     """API routes take a bearer token; a cookie alone would open them to CSRF."""
+    return require_token(request, actor)
+
+
+def require_token(request: Request, actor: Actor | None) -> Actor:
     if actor is None or not getattr(request.state, "via_token", False):
         raise NotSignedIn(
             "send 'Authorization: Bearer TOKEN'; create a token on your "

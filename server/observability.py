@@ -62,9 +62,7 @@ class RequestId:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", []).append(
-                    (b"x-request-id", request_id.encode())
-                )
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
         try:
@@ -72,7 +70,19 @@ class RequestId:
         finally:
             took = round((time.perf_counter() - started) * 1000, 1)
             log.info(
-                "%s %s %s %sms id=%s", scope["method"], scope["path"], status, took, request_id,
-                extra={"fields": {"request_id": request_id, "method": scope["method"],
-                                  "path": scope["path"], "status": status, "ms": took}},
+                "%s %s %s %sms id=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                took,
+                request_id,
+                extra={
+                    "fields": {
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": took,
+                    }
+                },
             )

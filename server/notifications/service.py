@@ -35,25 +35,47 @@ def group_members(session: Session, group: str) -> list[int]:
 
 
 def notify(
-    session: Session, user_ids: Iterable[int], response: Response | None, kind: str,
-    subject: str, body: str, base_url: str,
+    session: Session,
+    user_ids: Iterable[int],
+    response: Response | None,
+    kind: str,
+    subject: str,
+    body: str,
+    base_url: str,
 ) -> int:
     """Store the in-app notification and queue the email for each active person."""
     link = f"{base_url.rstrip('/')}/responses/{response.id}" if response else base_url
     people = _people(session, user_ids)
     for person in people:
         assert person.id is not None
-        session.add(Notification(user_id=person.id, response_id=response.id if response else None,
-                                 kind=kind, subject=subject[:300], body=body))
-        session.add(OutboxMessage(to_email=person.email, subject=subject[:300],
-                                  body=f"Dear {person.name},\n\n{body}\n\n{link}\n\n-- Tabled\n"))
+        session.add(
+            Notification(
+                user_id=person.id,
+                response_id=response.id if response else None,
+                kind=kind,
+                subject=subject[:300],
+                body=body,
+            )
+        )
+        session.add(
+            OutboxMessage(
+                to_email=person.email,
+                subject=subject[:300],
+                body=f"Dear {person.name},\n\n{body}\n\n{link}\n\n-- Tabled\n",
+            )
+        )
     session.flush()
     return len(people)
 
 
 def after_move(
-    session: Session, response: Response, action: str, from_stage: str, note: str,
-    actor_name: str, base_url: str,
+    session: Session,
+    response: Response,
+    action: str,
+    from_stage: str,
+    note: str,
+    actor_name: str,
+    base_url: str,
 ) -> None:
     """The messages one workflow action sends; called inside the action's transaction."""
     workflow = workflow_for(response)
@@ -63,20 +85,46 @@ def after_move(
     stage = workflow.stages.get(response.stage)
     if stage is not None and stage.group:
         due = f" by {response.due_at:%-d %B %Y}" if response.due_at else ""
-        notify(session, group_members(session, stage.group), response, "review-open",
-               f"Review needed: {title}",
-               f"“{title}” is now in {stage.label} and waits for your review{due}.", base_url)
+        notify(
+            session,
+            group_members(session, stage.group),
+            response,
+            "review-open",
+            f"Review needed: {title}",
+            f"“{title}” is now in {stage.label} and waits for your review{due}.",
+            base_url,
+        )
     if action == "request-changes":
-        notify(session, [response.owner_id], response, "changes-requested",
-               f"Changes requested: {title}",
-               f"{actor_name} asked for changes to “{title}”:\n\n{note}", base_url)
+        notify(
+            session,
+            [response.owner_id],
+            response,
+            "changes-requested",
+            f"Changes requested: {title}",
+            f"{actor_name} asked for changes to “{title}”:\n\n{note}",
+            base_url,
+        )
     if response.stage == "approved":
-        notify(session, [response.owner_id], response, "approved", f"Approved: {title}",
-               f"“{title}” has been approved and can now be published.", base_url)
+        notify(
+            session,
+            [response.owner_id],
+            response,
+            "approved",
+            f"Approved: {title}",
+            f"“{title}” has been approved and can now be published.",
+            base_url,
+        )
     if response.stage == "published":
         everyone = session.exec(select(User.id).where(col(User.active).is_(True))).all()
-        notify(session, [i for i in everyone if i is not None], response, "published",
-               f"New briefing: {title}", f"“{title}” has been published.", base_url)
+        notify(
+            session,
+            [i for i in everyone if i is not None],
+            response,
+            "published",
+            f"New briefing: {title}",
+            f"“{title}” has been published.",
+            base_url,
+        )
 
 
 def send_due_reminders(session: Session, base_url: str, now: datetime | None = None) -> int:
@@ -84,7 +132,8 @@ def send_due_reminders(session: Session, base_url: str, now: datetime | None = N
     per review round. Returns how many people were reminded."""
     now = now or utcnow()
     query = select(Response).where(
-        col(Response.due_at).is_not(None), col(Response.due_at) > now,
+        col(Response.due_at).is_not(None),
+        col(Response.due_at) > now,
         col(Response.due_at) <= now + REMIND_BEFORE,
     )
     reminded = 0
@@ -94,36 +143,57 @@ def send_due_reminders(session: Session, base_url: str, now: datetime | None = N
             continue
         if session.get(Reminder, (response.id, response.review_round)) is not None:
             continue
-        decided = set(session.exec(select(Approval.user_id).where(
-            Approval.response_id == response.id, Approval.round == response.review_round)).all())
-        waiting = [u for u in group_members(session, stage.group)
-                   if u not in decided and u != response.owner_id]
+        decided = set(
+            session.exec(
+                select(Approval.user_id).where(
+                    Approval.response_id == response.id, Approval.round == response.review_round
+                )
+            ).all()
+        )
+        waiting = [
+            u
+            for u in group_members(session, stage.group)
+            if u not in decided and u != response.owner_id
+        ]
         assert response.id is not None and response.due_at is not None
         reminded += notify(
-            session, waiting, response, "reminder", f"Review due soon: {response.title}",
-            f"Your review of “{response.title}” is due by {response.due_at:%-d %B %Y, %H:%M} "
-            "UTC.", base_url)
+            session,
+            waiting,
+            response,
+            "reminder",
+            f"Review due soon: {response.title}",
+            f"Your review of “{response.title}” is due by {response.due_at:%-d %B %Y, %H:%M} UTC.",
+            base_url,
+        )
         session.add(Reminder(response_id=response.id, round=response.review_round))
         session.flush()
     return reminded
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    return session.exec(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, col(Notification.read_at).is_(None))).one()
+    return session.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, col(Notification.read_at).is_(None))
+    ).one()
 
 
 def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
-    query = (select(Notification).where(Notification.user_id == user_id)
-             .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
-             .limit(limit))
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .limit(limit)
+    )
     return list(session.exec(query).all())
 
 
 def mark_all_read(session: Session, user_id: int) -> None:
-    session.exec(update(Notification).where(  # type: ignore[call-overload]
-        col(Notification.user_id) == user_id, col(Notification.read_at).is_(None)
-    ).values(read_at=utcnow()))
+    session.exec(
+        update(Notification)
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
+        .values(read_at=utcnow())
+    )
 
 
 def outbox(session: Session, limit: int = 200) -> list[OutboxMessage]:

@@ -238,15 +238,21 @@ def briefing_tree(
     ]
     blocks.append(table(["Theme", "Positions", "How many"], rows))
     if snapshot.get("annex"):
-        blocks.append(header(1, text_inlines("Annex: consultation report"), "annex",
-                             ["unnumbered"]))
-        blocks.append(para(text_inlines(
-            "What our reviewers said about the draft, and what we did about it.")))
-        blocks.append(table(
-            ["Position", "Stage", "Comment", "Decision", "What we did"],
-            [[r["position"], r["stage"], r["comment"], r["decision"], r["note"]]
-             for r in snapshot["annex"]],
-        ))
+        blocks.append(
+            header(1, text_inlines("Annex: consultation report"), "annex", ["unnumbered"])
+        )
+        blocks.append(
+            para(text_inlines("What our reviewers said about the draft, and what we did about it."))
+        )
+        blocks.append(
+            table(
+                ["Position", "Stage", "Comment", "Decision", "What we did"],
+                [
+                    [r["position"], r["stage"], r["comment"], r["decision"], r["note"]]
+                    for r in snapshot["annex"]
+                ],
+            )
+        )
     return {
         "pandoc-api-version": [1, 23, 1, 1],
         "meta": {key: meta_text(value) for key, value in meta.items() if value},

@@ -101,6 +101,9 @@ def positions_on_theme(session: Session, slug: str) -> list[ThemedPosition]:
     for briefing in search(session, theme=slug):
         for position in briefing.publication.snapshot.get("positions", []):
             if slug in position.get("themes", []):
-                found.append(ThemedPosition(briefing, position["number"], position["heading"],
-                                            position["body_html"]))
+                found.append(
+                    ThemedPosition(
+                        briefing, position["number"], position["heading"], position["body_html"]
+                    )
+                )
     return found

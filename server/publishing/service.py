@@ -9,10 +9,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from functools import cache
 
-from sqlalchemy import func
-from sqlalchemy.orm import defer
+from sqlalchemy import Row, Select, and_, bindparam, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
@@ -21,6 +21,7 @@ from ..drafting.access import can_view
 from ..errors import Invalid, NotFound
 from ..models import Publication, PublicationFile, Response, utcnow
 from .annex import consultation_rows
+from .filecache import FILES
 from .render import MEDIA_TYPES, Edition, render_all
 from .snapshot import build_snapshot, search_text, theme_index
 
@@ -165,8 +166,11 @@ def get_version(session: Session, response_id: int, version: int) -> VersionInfo
 
 
 @dataclass(frozen=True)
-class Download:
-    content: bytes
+class StoredFile:
+    """One rendered file of a publication: its facts, without its bytes."""
+
+    publication_id: int
+    format: str
     media_type: str
     sha256: str
     filename: str
@@ -178,31 +182,107 @@ def briefing_filename(publication: Publication, fmt: str) -> str:
 
     Named after the publication responded to (before any subtitle), which says more
     in a downloads folder than 'response-to-the-...'."""
-    subject = publication.rt_title.split(":", 1)[0] or publication.title
+    return _filename(publication.title, publication.rt_title, publication.version, fmt)
+
+
+def _filename(title: str, rt_title: str, version: int, fmt: str) -> str:
+    subject = rt_title.split(":", 1)[0] or title
     stem = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:60].strip("-") or "briefing"
-    return f"{stem}-response-v{publication.version}.{fmt}"
+    return f"{stem}-response-v{version}.{fmt}"
 
 
-def download(session: Session, response_id: int, version: int, fmt: str) -> Download:
-    """The stored file; the caller has checked that the reader may see the response."""
-    if fmt not in FORMATS:
-        raise NotFound(f"briefings come as {', '.join(FORMATS)}, not {fmt!r}")
-    # Not the snapshot (a JSON document of the whole briefing) nor the search text:
-    # parsing them cost more than the rest of a download (bench/run.py).
-    publication = session.exec(
-        select(Publication)
-        .options(defer(cast(Any, Publication.snapshot)), defer(cast(Any, Publication.search_text)))
-        .where(Publication.response_id == response_id, Publication.version == version)
-    ).first()
-    if publication is None:
-        raise NotFound(f"version {version} of this briefing does not exist")
-    stored = session.get(PublicationFile, (publication.id, fmt))
-    if stored is None:
-        raise NotFound(f"version {version} has no {fmt.upper()} file")
-    return Download(
-        stored.content,
-        stored.media_type,
-        stored.sha256,
-        briefing_filename(publication, fmt),
-        publication.published_at,
+def find_file(
+    session: Session,
+    actor: Actor | None,
+    response_id: int,
+    version: int,
+    fmt: str,
+    *,
+    public: bool,
+) -> StoredFile:
+    """A version's file, if the reader may have it: published_response() and the file's
+    facts in one query, the bytes left in place (file_content reads them).
+
+    The rule is require_publications_view's: a signed-in reader, or anyone when the
+    library is public, may read every published version of any response - so finding
+    the version settles it. Whatever is not found takes the long way round, which
+    raises the error it always has (a hidden response is reported missing)."""
+    row = None
+    if fmt in FORMATS and (actor is not None or public):
+        row = _file_row(session, response_id, version, fmt)
+    if row is None or row.sha256 is None:
+        published_response(session, actor, response_id, public=public)
+        if fmt not in FORMATS:
+            raise NotFound(f"briefings come as {', '.join(FORMATS)}, not {fmt!r}")
+        row = _file_row(session, response_id, version, fmt)
+        if row is None:
+            raise NotFound(f"version {version} of this briefing does not exist")
+        if row.sha256 is None:
+            raise NotFound(f"version {version} has no {fmt.upper()} file")
+    return StoredFile(
+        row.id,
+        fmt,
+        row.media_type,
+        row.sha256,
+        _filename(row.title, row.rt_title, row.version, fmt),
+        row.published_at,
+    )
+
+
+# The outer join's file columns are None when the version has no file of that format.
+FileRow = Row[int | None, int, datetime, str, str, str, str]
+
+
+def _file_row(session: Session, response_id: int, version: int, fmt: str) -> FileRow | None:
+    """The version (or None) and its file's facts (None when it has no such file)."""
+    found = session.connection().execute(
+        _file_query(), {"response_id": response_id, "version": version, "fmt": fmt}
+    )
+    return found.first()
+
+
+@cache  # built once, and Core rows, not ORM objects: a download runs it every time
+def _file_query() -> Select[int | None, int, datetime, str, str, str, str]:
+    return (
+        core_select(
+            col(Publication.id),
+            col(Publication.version),
+            col(Publication.published_at),
+            col(Publication.title),
+            col(Publication.rt_title),
+            col(PublicationFile.media_type),
+            col(PublicationFile.sha256),
+        )
+        .select_from(Publication)
+        .outerjoin(
+            PublicationFile,
+            and_(
+                col(PublicationFile.publication_id) == col(Publication.id),
+                col(PublicationFile.format) == bindparam("fmt"),
+            ),
+        )
+        .where(
+            col(Publication.response_id) == bindparam("response_id"),
+            col(Publication.version) == bindparam("version"),
+        )
+    )
+
+
+def file_content(session: Session, stored: StoredFile) -> bytes:
+    """The file's bytes: from memory when this process has sent them before."""
+    content = FILES.get(stored.sha256)
+    if content is None:
+        found = session.connection().execute(
+            _content_query(), {"publication_id": stored.publication_id, "fmt": stored.format}
+        )
+        content = found.scalar_one()
+        FILES.put(stored.sha256, content)
+    return content
+
+
+@cache
+def _content_query() -> Select[bytes]:
+    return core_select(col(PublicationFile.content)).where(
+        col(PublicationFile.publication_id) == bindparam("publication_id"),
+        col(PublicationFile.format) == bindparam("fmt"),
     )

@@ -53,7 +53,6 @@ health = APIRouter()
 docs = APIRouter(include_in_schema=False)
 
 
-
 @health.get("/healthz", tags=["operations"])
 def healthz() -> dict[str, str]:
     """The process is up (no database call)."""
@@ -244,8 +243,12 @@ def list_revisions(session: SessionDep, actor: ApiActor, response_id: int = Id()
 
 @router.post("/responses/{response_id}/actions", response_model=ActionOut)
 def take_action(
-    body: ActionIn, request: Request, background: BackgroundTasks, session: SessionDep,
-    actor: ApiActor, response_id: int = Id(),
+    body: ActionIn,
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    actor: ApiActor,
+    response_id: int = Id(),
 ) -> ActionOut:
     """Move the response through its workflow (submit, approve, request-changes, ...).
 
@@ -256,8 +259,10 @@ def take_action(
     session.commit()
     background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)
     return ActionOut(
-        stage=result.response.stage, moved=result.outcome.moves_to is not None,
-        approvals=result.outcome.approvals_after, quorum=result.outcome.quorum,
+        stage=result.response.stage,
+        moved=result.outcome.moves_to is not None,
+        approvals=result.outcome.approvals_after,
+        quorum=result.outcome.quorum,
         due_at=result.response.due_at,
     )
 
@@ -269,8 +274,14 @@ def workflow_history(
     """The audit trail of workflow actions, oldest first."""
     visible_response(session, actor, response_id)
     return [
-        HistoryOut(action=e.event.action, from_stage=e.event.from_stage,
-                   to_stage=e.event.to_stage, actor=e.actor, note=e.event.note,
-                   revision=e.event.revision, at=e.event.at)
+        HistoryOut(
+            action=e.event.action,
+            from_stage=e.event.from_stage,
+            to_stage=e.event.to_stage,
+            actor=e.actor,
+            note=e.event.note,
+            revision=e.event.revision,
+            at=e.event.at,
+        )
         for e in workflow_service.history(session, response_id)
     ]

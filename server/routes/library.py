@@ -16,7 +16,7 @@ from ..publishing.compare import compare
 from ..publishing.render import long_date
 from ..rendering.templates import render, templates
 from ..themes.service import get_theme, list_themes
-from .downloads import send
+from .downloads import download
 from .params import Id
 
 router = APIRouter(include_in_schema=False)
@@ -74,8 +74,11 @@ def theme_page(
     return render(
         request,
         "library/theme.html",
-        {"theme": theme, "positions": library.positions_on_theme(session, slug),
-         "long_date": long_date},
+        {
+            "theme": theme,
+            "positions": library.positions_on_theme(session, slug),
+            "long_date": long_date,
+        },
     )
 
 
@@ -145,15 +148,11 @@ def compare_page(
 
 
 @router.get("/library/{response_id}/versions/{version}/{fmt}")
-def briefing_file(
+async def briefing_file(  # reads in downloads.download, in one thread hop
     request: Request,
-    session: SessionDep,
-    reader: Reader,
     fmt: str,
     response_id: int = Id(),
     version: int = Id(),
 ) -> Response:
     """PDF, DOCX or HTML of one version, as stored when it was published."""
-    public = is_public(request)
-    service.published_response(session, reader, response_id, public=public)
-    return send(request, service.download(session, response_id, version, fmt), public=public)
+    return await download(request, response_id, version, fmt, api=False, public=is_public(request))

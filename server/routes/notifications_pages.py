@@ -12,11 +12,18 @@ from ..rendering.templates import render
 from .forms import pop_flash, redirect
 
 router = APIRouter(include_in_schema=False)
+
+
 @router.get("/notifications")
 def notifications(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    return render(request, "account/notifications.html", {
-        "items": service.recent(session, actor.id), "flash": pop_flash(request),
-    })
+    return render(
+        request,
+        "account/notifications.html",
+        {
+            "items": service.recent(session, actor.id),
+            "flash": pop_flash(request),
+        },
+    )
 
 
 @router.post("/notifications/read", dependencies=[Csrf])
@@ -31,6 +38,11 @@ def outbox(request: Request, session: SessionDep, actor: CurrentActor) -> Respon
     if not actor.is_admin:
         raise Forbidden("only admins can read the email outbox")
     settings = request.app.state.settings
-    return render(request, "admin/outbox.html", {
-        "messages": service.outbox(session), "smtp": bool(settings.smtp_host),
-    })
+    return render(
+        request,
+        "admin/outbox.html",
+        {
+            "messages": service.outbox(session),
+            "smtp": bool(settings.smtp_host),
+        },
+    )

@@ -24,7 +24,6 @@ from .params import Id
 router = APIRouter(include_in_schema=False)
 
 
-
 # No length limit here: drafting's rules say what is too long, beside the field, and
 # BodySizeLimit caps the request.
 Text = Annotated[str, Form()]

@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..deps import ApiActor, SessionDep
+from ..deps import ApiActor, BearerCredentials, SessionDep
 from ..publishing import service
 from ..schemas import PublicationOut
 from .api import ERRORS
-from .downloads import send
+from .downloads import download
 from .library import is_public
 from .params import Id
 
@@ -51,14 +51,11 @@ def list_publications(
     response_class=Response,
     responses=PDF_ANSWER,
 )
-def publication_pdf(
+async def publication_pdf(  # reads in downloads.download, in one thread hop
     request: Request,
-    session: SessionDep,
-    actor: ApiActor,
+    _credentials: BearerCredentials,
     response_id: int = Id(),
     version: int = Id(),
 ) -> Response:
     """The PDF of one version: a strong ETag, cached for a year, 304 on If-None-Match."""
-    public = is_public(request)
-    service.published_response(session, actor, response_id, public=public)
-    return send(request, service.download(session, response_id, version, "pdf"), public=public)
+    return await download(request, response_id, version, "pdf", api=True, public=is_public(request))

@@ -18,7 +18,6 @@ from .params import Id
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.get("/responses/{response_id}/revisions")
 def history(
     request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()

@@ -13,21 +13,24 @@ from ..models import Response
 from ..themes.service import list_themes
 
 
-def _every_position_themed(session: Session, response: Response,
-                           positions: list[PositionView]) -> list[str]:
+def _every_position_themed(
+    session: Session, response: Response, positions: list[PositionView]
+) -> list[str]:
     if not positions:
         return ["the response has no positions yet"]
     return [f"position {p.number} “{p.heading}” has no theme" for p in positions if not p.themes]
 
 
-def _core_themes_covered(session: Session, response: Response,
-                         positions: list[PositionView]) -> list[str]:
+def _core_themes_covered(
+    session: Session, response: Response, positions: list[PositionView]
+) -> list[str]:
     found = coverage(positions, list_themes(session))
     return [f"no position covers the core theme {t.name}" for t in found.uncovered_core]
 
 
-def _no_unresolved_comments(session: Session, response: Response,
-                            positions: list[PositionView]) -> list[str]:
+def _no_unresolved_comments(
+    session: Session, response: Response, positions: list[PositionView]
+) -> list[str]:
     assert response.id is not None
     count = open_count(session, response.id)
     if not count:

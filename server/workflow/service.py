@@ -115,8 +115,9 @@ def take_action(
     session.flush()
     # Messages are written in the same transaction: a move is never silent, and a
     # refused or rolled-back move never sends anything.
-    notifications.after_move(session, response, action, from_stage, note.strip(), actor.name,
-                             get_settings().base_url)
+    notifications.after_move(
+        session, response, action, from_stage, note.strip(), actor.name, get_settings().base_url
+    )
     return ActionResult(response, outcome, event)
 
 
@@ -293,8 +294,9 @@ def extend_deadline(
         raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
     due = datetime.combine(new_due, time(17, 0), tzinfo=UTC)
     if due <= response.due_at:
-        raise Invalid(f"the new deadline must be later than {response.due_at:%-d %B %Y}",
-                      field="due")
+        raise Invalid(
+            f"the new deadline must be later than {response.due_at:%-d %B %Y}", field="due"
+        )
     old = response.due_at
     response.due_at = due
     session.add(response)
@@ -303,8 +305,11 @@ def extend_deadline(
     if reminder is not None:
         session.delete(reminder)
     event = AuditEvent(
-        response_id=response_id, actor_id=actor.id, action="extend-deadline",
-        from_stage=response.stage, to_stage=response.stage,
+        response_id=response_id,
+        actor_id=actor.id,
+        action="extend-deadline",
+        from_stage=response.stage,
+        to_stage=response.stage,
         note=f"Deadline moved from {old:%-d %B %Y} to {due:%-d %B %Y}: {note.strip()}",
         revision=response.revision,
     )
@@ -316,7 +321,8 @@ def extend_deadline(
 def last_reviewed_revision(session: Session, actor_id: int, response_id: int) -> int | None:
     return session.exec(
         select(func.max(AuditEvent.revision)).where(
-            AuditEvent.response_id == response_id, AuditEvent.actor_id == actor_id,
+            AuditEvent.response_id == response_id,
+            AuditEvent.actor_id == actor_id,
             col(AuditEvent.action).in_(["approve", "request-changes"]),
         )
     ).one()
@@ -333,7 +339,8 @@ def changes_requested(session: Session, response_ids: list[int]) -> set[int]:
         .subquery()
     )
     rows = session.exec(
-        select(AuditEvent.response_id).join(latest, col(AuditEvent.id) == latest.c.last)
+        select(AuditEvent.response_id)
+        .join(latest, col(AuditEvent.id) == latest.c.last)
         .where(AuditEvent.action == "request-changes")
     ).all()
     return set(rows)

@@ -17,8 +17,14 @@ ADMIN = Who(3, "admin", frozenset())
 FUTURES = Who(4, "member", frozenset({"futures"}))
 COUNCIL = Who(5, "member", frozenset({"advisory-council"}))
 MEMBER = Who(6, "member", frozenset())
-PEOPLE = {"owner": OWNER, "other-director": OTHER_DIRECTOR, "admin": ADMIN,
-          "futures": FUTURES, "council": COUNCIL, "member": MEMBER}
+PEOPLE = {
+    "owner": OWNER,
+    "other-director": OTHER_DIRECTOR,
+    "admin": ADMIN,
+    "futures": FUTURES,
+    "council": COUNCIL,
+    "member": MEMBER,
+}
 ACTIONS = ["submit", "approve", "request-changes", "publish", "revise"]
 
 # Who may take each action in each stage (CONTRACT.md's workflow table).
@@ -31,8 +37,9 @@ ALLOWED = {
     ("approved", "publish"): {"owner", "admin"},
     ("published", "revise"): {"owner"},
 }
-CASES = [(stage, action, person) for stage in FLOW.stages for action in ACTIONS
-         for person in PEOPLE]
+CASES = [
+    (stage, action, person) for stage in FLOW.stages for action in ACTIONS for person in PEOPLE
+]
 
 
 @pytest.mark.parametrize(("stage", "action", "person"), CASES)
@@ -59,8 +66,9 @@ def test_two_distinct_approvals_are_needed_to_move_on():
 
 
 def test_approving_twice_does_not_count_twice():
-    again = decide(FLOW, Situation("futures-review", 1, frozenset({FUTURES.id})), FUTURES,
-                   "approve")
+    again = decide(
+        FLOW, Situation("futures-review", 1, frozenset({FUTURES.id})), FUTURES, "approve"
+    )
     assert not again.allowed and again.status == 409
     assert "already approved" in again.reasons[0]
 
@@ -69,8 +77,7 @@ def test_the_owner_cannot_approve_their_own_response_even_in_the_group():
     owner_in_group = Who(1, "director", frozenset({"futures"}))
     outcome = decide(FLOW, Situation("futures-review", 1), owner_in_group, "approve")
     assert outcome.status == 403 and "your own" in outcome.reasons[0]
-    assert "approve" not in available_actions(FLOW, Situation("futures-review", 1),
-                                              owner_in_group)
+    assert "approve" not in available_actions(FLOW, Situation("futures-review", 1), owner_in_group)
 
 
 def test_request_changes_needs_a_note_and_returns_to_draft():
@@ -81,8 +88,13 @@ def test_request_changes_needs_a_note_and_returns_to_draft():
 
 def test_an_unknown_action_is_422_and_a_failed_gate_lists_every_reason():
     assert decide(FLOW, Situation("draft", 1), OWNER, "teleport").status == 422
-    refused = decide(FLOW, Situation("draft", 1), OWNER, "submit",
-                     failed_gates=["position 1 has no theme", "no position covers Efficiency"])
+    refused = decide(
+        FLOW,
+        Situation("draft", 1),
+        OWNER,
+        "submit",
+        failed_gates=["position 1 has no theme", "no position covers Efficiency"],
+    )
     assert refused.status == 409 and len(refused.reasons) == 2
 
 

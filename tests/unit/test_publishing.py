@@ -176,10 +176,20 @@ def test_emoji_in_a_position_publish_as_words_in_the_pdf():
     from server.publishing.render import Edition, render_all
 
     snapshot = {
-        "title": "Emoji", "body_name": "Tabled", "summary": "", "summary_html": "",
+        "title": "Emoji",
+        "body_name": "Tabled",
+        "summary": "",
+        "summary_html": "",
         "responding_to": {"title": "R", "publisher": "", "date": "", "url": ""},
-        "positions": [{"number": 1, "heading": "Thumbs 👍", "body": "We agree ✅ ❤️ 😀👍🏽",
-                       "body_html": "", "themes": ["efficiency"]}],
+        "positions": [
+            {
+                "number": 1,
+                "heading": "Thumbs 👍",
+                "body": "We agree ✅ ❤️ 😀👍🏽",
+                "body_html": "",
+                "themes": ["efficiency"],
+            }
+        ],
         "themes": [{"slug": "efficiency", "name": "Efficiency", "positions": [1]}],
     }
     rendered = render_all(snapshot, Edition(1, datetime.now(UTC), ""))
