@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from .comments.rendered import BoardCache
 from .config import PROJECT_ROOT, Settings, get_settings
 from .db import make_engine
 from .deps import NotSignedIn
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
+    app.state.board_cache = BoardCache()
 
     app.add_middleware(
         SessionMiddleware,

@@ -77,6 +77,8 @@ class Response(SQLModel, table=True):
     revision: int = 1
     # Counts entries into review stages, so approvals never carry into a new round.
     review_round: int = 0
+    # Bumped by every comment write, so a page can tell its rendered comments are current.
+    comment_serial: int = 0
     due_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -253,6 +255,10 @@ class Comment(SQLModel, table=True):
     # Rendered once when saved, so page views never re-render Markdown.
     body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # A suggested edit: replacement wording for the quote, or for the whole position.
+    suggestion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The revision that accepting the suggestion made.
+    applied_revision: int | None = None
     prefix: str = Field(default="", max_length=400)
     suffix: str = Field(default="", max_length=400)
     revision: int

@@ -151,6 +151,14 @@ class CommentIn(Strict):
     # Words just before and after the quote, to tell apart a passage that repeats.
     prefix: str = Field(default="", max_length=2_000)
     suffix: str = Field(default="", max_length=2_000)
+    # Replacement wording for the quote, or for the whole position when nothing is quoted.
+    suggestion: str = Field(default="", max_length=100_000)
+
+
+class SuggestionAnswer(Strict):
+    """Accepting takes an optional note; declining needs the reason."""
+
+    note: str = Field(default="", max_length=100_000)
 
 
 class CommentPatch(Strict):
@@ -184,3 +192,5 @@ class CommentOut(BaseModel):
     deleted: bool
     hidden: bool
     anchor: AnchorOut | None
+    suggestion: str = ""  # replacement wording, when the comment suggests an edit
+    applied_revision: int | None = None  # the revision that accepting it made

@@ -6,9 +6,10 @@ document.addEventListener("htmx:responseError", function (event) {
   }
 });
 
-// Comments. The page works without any of this: quotes can be typed or pasted, and
-// every form posts and redirects. With it, a selection in a position fills that
-// position's comment form, and the comment sections refresh themselves.
+// Comments. The page works without any of this: every comment link opens a page
+// with its form, and every form posts and redirects. With it, forms open in place,
+// a selection in a position's text fills that position's comment form, and the
+// comment sections refresh themselves when someone else changes them.
 (function () {
   function wordsAround(prose, range) {
     // A few words either side of the selection, to tell apart a passage that repeats.
@@ -24,6 +25,14 @@ document.addEventListener("htmx:responseError", function (event) {
     };
   }
 
+  function fillQuote(form, text, context) {
+    form.querySelector(".tbl-field-quote").value = text;
+    form.querySelector(".tbl-quote-prefix").value = context.prefix;
+    form.querySelector(".tbl-quote-suffix").value = context.suffix;
+    var body = form.querySelector(".tbl-field-body");
+    if (body) body.focus();
+  }
+
   function useSelection() {
     var selection = window.getSelection();
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
@@ -31,56 +40,88 @@ document.addEventListener("htmx:responseError", function (event) {
     var start = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
     var prose = start && start.closest(".tbl-prose[data-position]");
     if (!prose || !prose.contains(range.endContainer)) return;
-    if (start.closest("details.tbl-para-comment")) return; // typing in a paragraph form
+    if (start.closest(".tbl-para-comment")) return; // selecting inside a paragraph's form
     var text = selection.toString().replace(/\s+/g, " ").trim();
-    if (!text) return;
+    if (!text || !window.htmx) return;
     var box = document.querySelector('.tbl-new-comment[data-position="' + prose.dataset.position + '"]');
     if (!box) return;
-    var quote = box.querySelector(".tbl-quote-field");
+    var slot = box.querySelector(".tbl-slot");
     var context = wordsAround(prose, range);
-    quote.value = text;
-    box.querySelector(".tbl-quote-prefix").value = context.prefix;
-    box.querySelector(".tbl-quote-suffix").value = context.suffix;
-    box.open = true;
+    var form = slot.querySelector("form");
+    if (form) { fillQuote(form, text, context); return; }
+    var link = box.querySelector(".tbl-new-link");
+    var url = link.getAttribute("href") + "&quote=" + encodeURIComponent(text) +
+      "&prefix=" + encodeURIComponent(context.prefix) + "&suffix=" + encodeURIComponent(context.suffix);
+    window.htmx.ajax("GET", url, { target: "#" + slot.id, swap: "innerHTML" });
   }
 
   document.addEventListener("mouseup", function () { window.setTimeout(useSelection, 0); });
   document.addEventListener("touchend", function () { window.setTimeout(useSelection, 0); });
 
   function busy(section) {
-    // Never refresh a section someone is reading a form in or typing into.
+    // Never refresh a section someone has a form open in or is typing into.
     if (section.contains(document.activeElement)) return true;
-    if (section.querySelector("details[open]")) return true;
-    var fields = section.querySelectorAll("textarea, input[type=text]");
-    for (var i = 0; i < fields.length; i++) { if (fields[i].value && !fields[i].readOnly) return true; }
+    var slots = section.querySelectorAll(".tbl-slot");
+    for (var i = 0; i < slots.length; i++) { if (slots[i].children.length) return true; }
     return false;
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    if (elt.classList && elt.classList.contains("tbl-comments") && event.detail.requestConfig && event.detail.requestConfig.verb === "get" && busy(elt)) {
+    var config = event.detail.requestConfig;
+    if (config && config.verb !== "get") return;
+    if (elt.classList && elt.classList.contains("tbl-comments") && busy(elt)) {
       event.preventDefault();
+      return;
+    }
+    // A form already open in its slot keeps what was typed: go to it instead.
+    var target = event.detail.target;
+    if (target && target.classList && target.classList.contains("tbl-slot") && target.querySelector("form")) {
+      event.preventDefault();
+      var field = target.querySelector("textarea, input[type=text]");
+      if (field) field.focus();
     }
   });
 
   document.addEventListener("htmx:configRequest", function (event) {
     var elt = event.detail.elt;
-    if (elt.classList && elt.classList.contains("tbl-comments") && elt.dataset.etag) {
+    if (elt.dataset && elt.dataset.etag && (elt.id === "comment-watch" || elt.classList.contains("tbl-comments"))) {
       event.detail.headers["If-None-Match"] = '"' + elt.dataset.etag + '"';
     }
   });
 
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // 304: nothing changed, keep what is shown.
+    if (event.detail.xhr && event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!form.classList || !form.classList.contains("tbl-comment-form") || !event.detail.successful) return;
-    var details = form.closest("details.tbl-para-comment");
-    if (details) { form.reset(); details.open = false; }
+    var elt = event.detail.elt;
+    if (elt.id === "comment-watch" && event.detail.xhr.status === 204) {
+      var tag = event.detail.xhr.getResponseHeader("ETag");
+      if (tag) elt.dataset.etag = tag.replace(/"/g, "");
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-cancel]");
+    var slot = cancel && cancel.closest(".tbl-slot");
+    if (!slot) return;
+    event.preventDefault();
+    var opener = slot.parentElement.querySelector("a");
+    slot.innerHTML = "";
+    if (opener) opener.focus();
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    // After a post, take keyboard and screen-reader users to what happened.
+    // Take keyboard and screen-reader users to what happened: a notice, an error,
+    // or the first field of a form that has just opened.
     var target = document.getElementById(event.detail.target.id) || event.detail.target;
-    var focus = target && target.querySelector && target.querySelector("[data-focus]");
+    if (!target || !target.querySelector) return;
+    var focus = target.querySelector("[data-focus]");
+    if (!focus && target.classList.contains("tbl-slot")) {
+      focus = target.querySelector(".tbl-field-body") || target.querySelector("textarea, input[type=text], button");
+    }
     if (focus) focus.focus();
   });
 })();

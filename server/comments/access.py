@@ -9,9 +9,12 @@ Dispositions are the owner's (or an admin's) answer.
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from ..accounts.users import Actor
 from ..drafting.access import is_owner_or_admin, require_view
-from ..errors import Conflict, Forbidden
+from ..drafting.responses import get_response
+from ..errors import Conflict, Forbidden, NotFound
 from ..models import Comment, Response
 from ..workflow.registry import workflow_for
 
@@ -73,3 +76,16 @@ def require_moderate(actor: Actor, response: Response) -> None:
     require_read(actor, response)
     if not actor.is_admin:
         raise Forbidden("only admins can hide comments")
+
+
+def visible_comment(session: Session, actor: Actor, comment_id: int) -> tuple[Comment, Response]:
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(f"no comment with id {comment_id}")
+    response = get_response(session, comment.response_id)
+    try:
+        require_read(actor, response)
+    except (Forbidden, NotFound) as exc:
+        # Someone who may not read the comments is not told the comment exists.
+        raise NotFound(f"no comment with id {comment_id}") from exc
+    return comment, response

@@ -21,6 +21,7 @@ CSV_FIELDS = [
     "quote",
     "author",
     "comment",
+    "suggestion",
     "created_at",
     "stage",
     "revision",
@@ -29,6 +30,7 @@ CSV_FIELDS = [
     "disposition",
     "disposition_note",
     "answered_revision",
+    "applied_revision",
 ]
 
 
@@ -42,6 +44,7 @@ class Row:
     quote: str
     author: str
     comment: str
+    suggestion: str  # wording the comment proposed, if it suggested an edit
     created_at: str
     stage: str
     revision: int
@@ -50,6 +53,7 @@ class Row:
     disposition: str
     disposition_note: str
     answered_revision: int | None
+    applied_revision: int | None  # the revision that put the suggested wording in
 
 
 def _text(item: Item) -> str:
@@ -72,6 +76,7 @@ def _row(section: Section, item: Item, stage_label: Any) -> Row:
         quote=c.quote,
         author=item.author,
         comment=_text(item),
+        suggestion="" if c.deleted or c.hidden else c.suggestion,
         created_at=c.created_at.isoformat(),
         stage=stage_label(c.stage),
         revision=c.revision,
@@ -80,6 +85,7 @@ def _row(section: Section, item: Item, stage_label: Any) -> Row:
         disposition=Disposition.LABELS.get(c.disposition, ""),
         disposition_note=c.disposition_note,
         answered_revision=c.answered_revision,
+        applied_revision=c.applied_revision,
     )
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from ..accounts.users import Actor
 from ..config import get_settings
 from ..drafting.responses import get_response
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..models import (
     AuditEvent,
     Comment,
@@ -24,20 +24,21 @@ from ..models import (
 )
 from ..notifications.service import notify
 from ..rendering.markdown import render_markdown
-from . import access, anchors
+from . import access, anchors, suggestions
+from .serial import touch
 
 BODY_MAX = 20_000
 QUOTE_MAX = 5_000
 CONTEXT_MAX = 400
-NOTE_MAX = 5_000
+NOTE_MAX = suggestions.NOTE_MAX
 REASON_MAX = 500
 
 
-def _clean_body(body: str) -> str:
+def _clean_body(body: str, *, required: bool = True) -> str:
     body = body.replace("\r\n", "\n")
     if "\x00" in body:
         raise Invalid("the comment contains a NUL character, which cannot be stored", field="body")
-    if not body.strip():
+    if required and not body.strip():
         raise Invalid("write your comment", field="body")
     if len(body) > BODY_MAX:
         raise Invalid(
@@ -100,11 +101,15 @@ def create_comment(
     quote: str = "",
     prefix: str = "",
     suffix: str = "",
+    suggestion: str = "",
 ) -> Comment:
-    """A new comment on the response, a position or a quoted passage, or a reply."""
+    """A new comment on the response, a position or a quoted passage, or a reply;
+    with `suggestion`, replacement wording for the quote or the whole position."""
     response = get_response(session, response_id)
     access.require_write(actor, response)
-    body = _clean_body(body)
+    suggestion = suggestions.clean(suggestion)
+    # A suggestion speaks for itself; saying why is welcome but not required.
+    body = _clean_body(body, required=not suggestion)
     comment = Comment(
         response_id=response_id,
         author_id=actor.id,
@@ -115,6 +120,10 @@ def create_comment(
     if parent_id is not None:
         if quote.strip():
             raise Invalid("a reply answers its thread and cannot quote a passage", field="quote")
+        if suggestion:
+            raise Invalid(
+                "a reply cannot suggest wording; suggest it on the position", field="suggestion"
+            )
         root = _thread_root(session, response, parent_id)
         comment.parent_id, comment.position_id = root.id, root.position_id
     elif position_id is not None:
@@ -123,30 +132,26 @@ def create_comment(
         if quote.strip():
             comment.quote, context = _anchor(position, quote, prefix, suffix)
             comment.prefix, comment.suffix = context.prefix, context.suffix
+        if suggestion:
+            suggestions.check_new(position, comment.quote, suggestion)
+            comment.suggestion = suggestion
     elif quote.strip():
         raise Invalid("say which position the quoted passage is in", field="position_id")
+    elif suggestion:
+        raise Invalid("say which position the suggested wording is for", field="position_id")
     session.add(comment)
     session.flush()  # the id names the footnotes of the rendered body
     _render(comment)
     session.add(comment)
     session.flush()
+    touch(session, comment.response_id)
     return comment
 
 
-def visible_comment(session: Session, actor: Actor, comment_id: int) -> tuple[Comment, Response]:
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        raise NotFound(f"no comment with id {comment_id}")
-    response = get_response(session, comment.response_id)
-    try:
-        access.require_read(actor, response)
-    except (Forbidden, NotFound) as exc:
-        # Someone who may not read the comments is not told the comment exists.
-        raise NotFound(f"no comment with id {comment_id}") from exc
-    return comment, response
+visible_comment = access.visible_comment
 
 
-def _root_open(session: Session, comment: Comment) -> None:
+def require_thread_open(session: Session, comment: Comment) -> None:
     root = session.get(Comment, comment.parent_id) if comment.parent_id else comment
     if root is not None and root.status != CommentStatus.OPEN:
         raise Conflict("this thread has been answered and closed; it can no longer be changed")
@@ -155,12 +160,13 @@ def _root_open(session: Session, comment: Comment) -> None:
 def edit_comment(session: Session, actor: Actor, comment_id: int, body: str) -> Comment:
     comment, response = visible_comment(session, actor, comment_id)
     access.require_author(actor, response, comment)
-    _root_open(session, comment)
-    comment.body = _clean_body(body)
+    require_thread_open(session, comment)
+    comment.body = _clean_body(body, required=not comment.suggestion)
     comment.edited_at = utcnow()
     _render(comment)
     session.add(comment)
     session.flush()
+    touch(session, comment.response_id)
     return comment
 
 
@@ -168,12 +174,13 @@ def delete_comment(session: Session, actor: Actor, comment_id: int) -> Comment:
     """The author withdraws a comment; the row stays so its replies keep their thread."""
     comment, response = visible_comment(session, actor, comment_id)
     access.require_author(actor, response, comment)
-    _root_open(session, comment)
+    require_thread_open(session, comment)
     comment.deleted = True
-    comment.body, comment.body_html = "", ""
+    comment.body, comment.body_html, comment.suggestion = "", "", ""
     comment.edited_at = utcnow()
     session.add(comment)
     session.flush()
+    touch(session, comment.response_id)
     return comment
 
 
@@ -223,6 +230,7 @@ def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answ
         comment.disposition_note = answer.disposition_note.strip()
     session.add(comment)
     session.flush()
+    touch(session, comment.response_id)
     return comment
 
 
@@ -261,6 +269,7 @@ def hide_comment(session: Session, actor: Actor, comment_id: int, reason: str) -
         f"An admin hid your comment on “{response.title}”. The reason given:\n\n{reason}",
         get_settings().base_url,
     )
+    touch(session, comment.response_id)
     return comment
 
 

@@ -134,6 +134,7 @@ def update_position(
     body: str,
     themes_refs: Sequence[str],
     base_revision: int,
+    description: str = "",
 ) -> Position:
     response = get_response(session, response_id)
     access.require_edit(actor, response)
@@ -144,7 +145,7 @@ def update_position(
     _render(position)
     session.add(position)
     _set_themes(session, position, themes_refs)
-    revisions.record(session, response, actor.id, f"Edited “{heading}”", [heading])
+    revisions.record(session, response, actor.id, description or f"Edited “{heading}”", [heading])
     return position
 
 
@@ -241,10 +242,10 @@ def restore_revision(
         session.add(position)
     session.flush()
     for pid, (_n, p) in wanted.items():
-        position = session.get(Position, pid)
-        if position is not None:
+        restored = session.get(Position, pid)
+        if restored is not None:
             # Themes retired since then stay linked, as they were at that revision.
-            _restore_themes(session, position, p.get("themes", []))
+            _restore_themes(session, restored, p.get("themes", []))
     return revisions.record(session, response, actor.id, f"Restored revision {number}", [])
 
 

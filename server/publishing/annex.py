@@ -34,10 +34,11 @@ def consultation_rows(session: Session, response: Response) -> list[dict[str, An
         {
             "position": str(row.position_number or "Whole response"),
             "stage": row.stage,
-            "comment": row.comment,
+            "comment": row.comment
+            + (f"\n\nSuggested wording: {row.suggestion}" if row.suggestion else ""),
             "decision": DECISIONS.get(row.disposition, "Open"),
             "note": row.disposition_note,
         }
         for row in rows
-        if row.comment.strip()
+        if row.comment.strip() or row.suggestion
     ]

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
+from .diff import diff_html
 from .markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
@@ -36,6 +37,7 @@ def _markdown(value: str) -> Markup:
 templates.env.filters["when"] = _when
 templates.env.filters["markdown"] = _markdown
 templates.env.filters["trusted_html"] = _trusted_html
+templates.env.globals["word_diff"] = diff_html
 
 
 def is_htmx(request: Request) -> bool:

@@ -6,11 +6,11 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..accounts.users import Actor
-from ..comments import access, service, threads
+from ..comments import access, service, suggestions, threads
 from ..deps import ApiActor, SessionDep
 from ..drafting.responses import positions_of, visible_response
 from ..models import Response as ResponseRow
-from ..schemas import AnchorOut, CommentIn, CommentOut, CommentPatch
+from ..schemas import AnchorOut, CommentIn, CommentOut, CommentPatch, SuggestionAnswer
 from .api import ERRORS
 from .params import Id
 
@@ -40,6 +40,8 @@ def _out(item: threads.Item, actor: Actor) -> CommentOut:
         anchor=AnchorOut(state=found.state, position_id=found.position_id, passage=found.passage)
         if found
         else None,
+        suggestion="" if c.deleted or (c.hidden and not actor.is_admin) else c.suggestion,
+        applied_revision=c.applied_revision,
     )
 
 
@@ -81,6 +83,7 @@ def post_comment(
         quote=body.quote,
         prefix=body.prefix,
         suffix=body.suffix,
+        suggestion=body.suggestion,
     )
     session.commit()
     return _one(session, actor, comment.id or 0)
@@ -106,3 +109,24 @@ def delete_comment(session: SessionDep, actor: ApiActor, comment_id: int = Id())
     service.delete_comment(session, actor, comment_id)
     session.commit()
     return Response(status_code=204)
+
+
+@router.post("/comments/{comment_id}/accept", response_model=CommentOut)
+def accept_suggestion(
+    body: SuggestionAnswer, session: SessionDep, actor: ApiActor, comment_id: int = Id()
+) -> CommentOut:
+    """Apply a suggested edit as a new revision (response in draft, passage unchanged)
+    and close its thread as accepted; applied_revision names the revision."""
+    suggestions.accept(session, actor, comment_id, body.note)
+    session.commit()
+    return _one(session, actor, comment_id)
+
+
+@router.post("/comments/{comment_id}/decline", response_model=CommentOut)
+def decline_suggestion(
+    body: SuggestionAnswer, session: SessionDep, actor: ApiActor, comment_id: int = Id()
+) -> CommentOut:
+    """Close a suggested edit as not accepted; `note` is the reason and is required."""
+    suggestions.decline(session, actor, comment_id, body.note)
+    session.commit()
+    return _one(session, actor, comment_id)

@@ -1,29 +1,35 @@
-"""Comment forms on the response page: post, reply, edit, delete, answer, hide.
+"""Comments on the response page: the forms (fetched when wanted), posting, live refresh.
 
-Every form works as a plain POST followed by a redirect back to the thread; with
-htmx the same POST answers with the updated comments section, swapped in place.
+The threads themselves come shared and ready-made from comments.rendered; every
+form is fetched on demand - into a slot beside the thread or paragraph with
+htmx, or as a page of its own without JavaScript - so the page stays light with
+hundreds of comments. Posting works as a plain POST and redirect; with htmx the
+same POST answers with the updated section. A refusal shows the form again with
+the reason beside the field and the text kept.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import Markup
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import access, report, service, threads
+from ..comments import access, anchors, rendered, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
-from ..drafting.responses import positions_of, visible_response
-from ..errors import DomainError
+from ..drafting.responses import PositionView, positions_of, visible_response
+from ..errors import DomainError, NotFound
 from ..models import Comment
+from ..models import Response as ResponseRow
 from ..rendering.templates import is_htmx, render
 from ..themes.service import slugify
 from ..workflow.registry import workflow_for
-from .forms import redirect
-from .pages import document_context
+from .forms import field_errors, redirect
 from .params import Id
 
 router = APIRouter(include_in_schema=False)
@@ -31,11 +37,51 @@ router = APIRouter(include_in_schema=False)
 # Generous caps against abuse; the service says what is too long, with the numbers.
 Text = Annotated[str, Form(max_length=100_000)]
 OptionalId = Annotated[str, Form(max_length=12)]
+_SLOT = re.compile(r"^(new-(p\d{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$")
+PAGE_SLOT = "page"
 
 
 def _int_or_none(value: str) -> int | None:
     value = value.strip()
     return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+def board_of(
+    request: Request, session: Session, actor: Actor, response: ResponseRow
+) -> rendered.RenderedBoard | None:
+    """The response's rendered comments for this person (shared, cached per process)."""
+    return rendered.board_for(
+        request.app.state.board_cache,
+        session,
+        actor,
+        response,
+        lambda: positions_of(session, response.id or 0),
+    )
+
+
+def _slot(request: Request) -> str:
+    """Where a form sits on the page: the htmx target, or a page of its own."""
+    named = request.query_params.get("slot") or request.headers.get("HX-Target") or ""
+    return named if _SLOT.match(named) else PAGE_SLOT
+
+
+def _key(request: Request, board: rendered.RenderedBoard) -> str:
+    key = request.query_params.get("section", threads.GENERAL)
+    return key if key in board.sections else threads.GENERAL
+
+
+def _partial(
+    request: Request, page: str, partial: str, context: dict[str, Any], status: int = 200
+) -> Response:
+    """A form: alone for htmx (swapped into its slot), else inside a page."""
+    if is_htmx(request):
+        reply = render(request, partial, context)
+        if status != 200:
+            # htmx swaps only successes: the refusal is sent as one, into the form's slot.
+            reply.headers["HX-Retarget"] = f"#{context['slot']}"
+            reply.headers["HX-Reswap"] = "innerHTML"
+        return reply
+    return render(request, page, {**context, "partial": partial}, status_code=status)
 
 
 def _outcome(
@@ -45,42 +91,159 @@ def _outcome(
     response_id: int,
     work: Callable[[], Comment],
     notice: str,
-    kept: str = "",
+    again: Callable[[dict[str, str]], Response],
 ) -> Response:
     """Do the work, then show the comment's section: in place for htmx, else redirect.
-
-    A refusal the person can fix (422, 409) comes back beside the thread with their
-    text kept; for htmx with 200, since the page's htmx swaps only successes."""
+    A refusal the person can fix comes back as the form with the reason beside the field."""
     try:
-        comment = work()
+        work()
     except DomainError as exc:
         session.rollback()
         if exc.status_code in (401, 403, 404):
             raise
-        response = visible_response(session, actor, response_id)
-        context = document_context(session, actor, response)
-        board = context["comments"]
-        key = _error_key(request, board)
-        context.update(comment_error=exc.message, comment_kept=kept, comment_key=key)
-        if is_htmx(request):
-            context["section"] = board.section(key)
-            return render(request, "responses/_comments.html", context)
-        return render(request, "responses/page.html", context, status_code=exc.status_code)
+        return again(field_errors(exc, "body") | {"_status": str(exc.status_code)})
     session.commit()
     response = visible_response(session, actor, response_id)
-    context = document_context(session, actor, response)
-    board = context["comments"]
-    key = threads.key_of(board, comment.id or 0)
-    if is_htmx(request):
-        context.update(section=board.section(key), comment_notice=notice, comment_key=key)
-        return render(request, "responses/_comments.html", context)
-    return redirect(f"/responses/{response_id}#comments-{key}", notice, request)
+    board = board_of(request, session, actor, response)
+    key = _key(request, board) if board else threads.GENERAL
+    if not is_htmx(request) or board is None:
+        return redirect(f"/responses/{response_id}#comments-{key}", notice, request)
+    own = rendered.own_changeable(session, actor, response)
+    html = rendered.personal(board.sections[key], own, notice)
+    slot = _slot(request)
+    if slot.startswith("para-"):
+        # The paragraph's form sits outside the section: empty it as well.
+        # (The slot name matched _SLOT: letters, digits and dashes only.)
+        html += Markup(f'<div id="{slot}" class="tbl-slot" hx-swap-oob="true"></div>')  # noqa: S704
+    return HTMLResponse(html)
 
 
-def _error_key(request: Request, board: threads.Board | None) -> str:
-    # The form names its section, so a refusal shows where the person was typing.
-    key = request.query_params.get("section", threads.GENERAL)
-    return key if board is not None and board.section(key).key == key else threads.GENERAL
+def _status(errors: dict[str, str]) -> int:
+    return int(errors.pop("_status", "422"))
+
+
+# The forms, fetched on demand.
+
+
+def _position_of(
+    session: Session, response: ResponseRow, position_id: int | None
+) -> PositionView | None:
+    if position_id is None:
+        return None
+    for position in positions_of(session, response.id or 0):
+        if position.id == position_id:
+            return position
+    raise NotFound(f"position {position_id} is not part of this response")
+
+
+def _new_form(
+    request: Request,
+    response: ResponseRow,
+    position: PositionView | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    status = _status(errors) if errors else 200
+    key = f"p{position.id}" if position else threads.GENERAL
+    context = {
+        "response": response,
+        "position": position,
+        "key": key,
+        "slot": _slot(request),
+        "values": values,
+        "errors": errors,
+    }
+    return _partial(request, "comments/new.html", "comments/_new.html", context, status)
+
+
+@router.get("/responses/{response_id}/comment")
+def new_comment_form(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    response_id: int = Id(),
+    position: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    paragraph: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    quote: Annotated[str, Query(max_length=5_000)] = "",
+    prefix: Annotated[str, Query(max_length=400)] = "",
+    suffix: Annotated[str, Query(max_length=400)] = "",
+) -> Response:
+    """The form for a comment on the response, a position, a paragraph or a selection."""
+    response = visible_response(session, actor, response_id)
+    access.require_write(actor, response)
+    where = _position_of(session, response, position)
+    if where is not None and paragraph is not None:
+        blocks = [b for b in anchors.blocks(where.body) if b.commentable]
+        if paragraph > len(blocks):
+            raise NotFound(f"position {where.number} has no paragraph {paragraph}")
+        quote = blocks[paragraph - 1].text
+        prefix = suffix = ""
+    values = {"quote": quote if where else "", "prefix": prefix, "suffix": suffix}
+    return _new_form(request, response, where, values, {})
+
+
+def _thread(
+    session: Session, actor: Actor, comment: Comment, response: ResponseRow
+) -> tuple[threads.Item, threads.Section, threads.Board]:
+    board = threads.build(session, actor, response, positions_of(session, response.id or 0))
+    assert board is not None
+    root_id = comment.parent_id or comment.id
+    for section in [*board.sections.values(), board.general]:
+        for item in section.threads:
+            if item.comment.id == root_id:
+                return item, section, board
+    raise NotFound(f"no comment with id {comment.id}")
+
+
+def _thread_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    comment_id: int,
+    partial: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    comment, response = service.visible_comment(session, actor, comment_id)
+    item, section, _board = _thread(session, actor, comment, response)
+    reader = rendered.reader_of(actor, response)
+    status = _status(errors) if errors else 200
+    editing = partial == "comments/_edit.html"
+    context = {
+        "response": response,
+        "t": item,
+        "comment": comment,
+        "section": section,
+        "key": section.key,
+        "slot": _slot(request),
+        "reader": reader,
+        "values": values,
+        "errors": errors,
+        "heading": "Change your comment" if editing else "Reply to or act on a thread",
+    }
+    return _partial(request, "comments/thread.html", partial, context, status)
+
+
+@router.get("/comments/{comment_id}/actions")
+def thread_actions(
+    request: Request, session: SessionDep, actor: CurrentActor, comment_id: int = Id()
+) -> Response:
+    """Reply, answer, accept or decline a suggestion, reopen, hide: what this person may."""
+    return _thread_form(request, session, actor, comment_id, "comments/_actions.html", {}, {})
+
+
+@router.get("/comments/{comment_id}/edit")
+def edit_comment_form(
+    request: Request, session: SessionDep, actor: CurrentActor, comment_id: int = Id()
+) -> Response:
+    comment, response = service.visible_comment(session, actor, comment_id)
+    access.require_author(actor, response, comment)
+    service.require_thread_open(session, comment)
+    values = {"body": comment.body}
+    return _thread_form(request, session, actor, comment_id, "comments/_edit.html", values, {})
+
+
+# Posting.
 
 
 @router.post("/responses/{response_id}/comments", dependencies=[Csrf])
@@ -94,10 +257,26 @@ def post_comment(
     quote: Text = "",
     prefix: Text = "",
     suffix: Text = "",
+    suggestion: Text = "",
     response_id: int = Id(),
 ) -> Response:
-    visible_response(session, actor, response_id)
+    response = visible_response(session, actor, response_id)
     reply = _int_or_none(parent_id)
+    where = _int_or_none(position_id)
+    values = {"body": body, "quote": quote, "prefix": prefix, "suffix": suffix}
+    values["suggestion"] = suggestion
+
+    def again(errors: dict[str, str]) -> Response:
+        if reply is not None:
+            return _thread_form(
+                request, session, actor, reply, "comments/_actions.html", values, errors
+            )
+        try:
+            position = _position_of(session, response, where)
+        except NotFound:
+            position = None
+        return _new_form(request, response, position, values, errors)
+
     return _outcome(
         request,
         session,
@@ -108,20 +287,35 @@ def post_comment(
             actor,
             response_id,
             body=body,
-            position_id=_int_or_none(position_id),
+            position_id=where,
             parent_id=reply,
             quote=quote,
             prefix=prefix,
             suffix=suffix,
+            suggestion=suggestion,
         ),
         "Reply posted." if reply else "Comment posted.",
-        kept=body,
+        again,
     )
 
 
-def _comment_response(session: Session, actor: Actor, comment_id: int) -> int:
+def _on_comment(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    comment_id: int,
+    work: Callable[[], Comment],
+    notice: str,
+    partial: str,
+    values: dict[str, str],
+) -> Response:
+    """A change to one comment, answered like every other post."""
     comment, _response = service.visible_comment(session, actor, comment_id)
-    return comment.response_id
+
+    def again(errors: dict[str, str]) -> Response:
+        return _thread_form(request, session, actor, comment_id, partial, values, errors)
+
+    return _outcome(request, session, actor, comment.response_id, work, notice, again)
 
 
 @router.post("/comments/{comment_id}/edit", dependencies=[Csrf])
@@ -132,15 +326,15 @@ def edit_comment(
     body: Text = "",
     comment_id: int = Id(),
 ) -> Response:
-    response_id = _comment_response(session, actor, comment_id)
-    return _outcome(
+    return _on_comment(
         request,
         session,
         actor,
-        response_id,
+        comment_id,
         lambda: service.edit_comment(session, actor, comment_id, body),
         "Comment changed.",
-        kept=body,
+        "comments/_edit.html",
+        {"body": body},
     )
 
 
@@ -148,14 +342,15 @@ def edit_comment(
 def delete_comment(
     request: Request, session: SessionDep, actor: CurrentActor, comment_id: int = Id()
 ) -> Response:
-    response_id = _comment_response(session, actor, comment_id)
-    return _outcome(
+    return _on_comment(
         request,
         session,
         actor,
-        response_id,
+        comment_id,
         lambda: service.delete_comment(session, actor, comment_id),
         "Comment deleted.",
+        "comments/_edit.html",
+        {},
     )
 
 
@@ -169,7 +364,6 @@ def answer_comment(
     reopen: Annotated[str, Form(max_length=10)] = "",
     comment_id: int = Id(),
 ) -> Response:
-    response_id = _comment_response(session, actor, comment_id)
     if reopen:
         answer = service.Answer(status="open")
         notice = "Thread reopened."
@@ -177,14 +371,56 @@ def answer_comment(
         # An empty choice reaches the service, which asks for one by name.
         answer = service.Answer(disposition=disposition or "", disposition_note=disposition_note)
         notice = "Answer recorded."
-    return _outcome(
+    return _on_comment(
         request,
         session,
         actor,
-        response_id,
+        comment_id,
         lambda: service.answer_comment(session, actor, comment_id, answer),
         notice,
-        kept=disposition_note,
+        "comments/_actions.html",
+        {"disposition": disposition, "disposition_note": disposition_note},
+    )
+
+
+@router.post("/comments/{comment_id}/accept", dependencies=[Csrf])
+def accept_suggestion(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    accept_note: Text = "",
+    comment_id: int = Id(),
+) -> Response:
+    """Put the suggested wording into the text as a new revision, and close the thread."""
+    return _on_comment(
+        request,
+        session,
+        actor,
+        comment_id,
+        lambda: suggestions.accept(session, actor, comment_id, accept_note),
+        "Suggestion accepted: the text now reads as suggested.",
+        "comments/_actions.html",
+        {"accept_note": accept_note},
+    )
+
+
+@router.post("/comments/{comment_id}/decline", dependencies=[Csrf])
+def decline_suggestion(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    reason: Text = "",
+    comment_id: int = Id(),
+) -> Response:
+    return _on_comment(
+        request,
+        session,
+        actor,
+        comment_id,
+        lambda: suggestions.decline(session, actor, comment_id, reason),
+        "Suggestion declined.",
+        "comments/_actions.html",
+        {"reason": reason},
     )
 
 
@@ -196,16 +432,35 @@ def hide_comment(
     reason: Annotated[str, Form(max_length=10_000)] = "",
     comment_id: int = Id(),
 ) -> Response:
-    response_id = _comment_response(session, actor, comment_id)
-    return _outcome(
+    return _on_comment(
         request,
         session,
         actor,
-        response_id,
+        comment_id,
         lambda: service.hide_comment(session, actor, comment_id, reason),
         "Comment hidden; its author has been told.",
-        kept=reason,
+        "comments/_actions.html",
+        {},
     )
+
+
+# Live refresh: one cheap poll per page, then only the sections that changed.
+
+
+@router.get("/responses/{response_id}/comments/stamp")
+def comments_stamp(
+    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
+) -> Response:
+    """304 while nothing the comments show has changed; otherwise 204 with an htmx
+    trigger that makes each section ask again (those unchanged answer 304)."""
+    response = visible_response(session, actor, response_id)
+    access.require_read(actor, response)
+    etag = f'"{rendered.stamp(response)}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("If-None-Match") == etag:
+        return Response(status_code=304, headers=headers)
+    headers["HX-Trigger"] = "tbl-comments-changed"
+    return Response(status_code=204, headers=headers)
 
 
 @router.get("/responses/{response_id}/comments/{key}")
@@ -213,23 +468,22 @@ def comments_section(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    key: str,
+    key: Annotated[str, Path(max_length=20)],
     response_id: int = Id(),
 ) -> Response:
     """One comments section alone, for the page's live refresh (ETag, 304 when unchanged)."""
     response = visible_response(session, actor, response_id)
-    board = threads.build(session, actor, response, positions_of(session, response_id))
+    board = board_of(request, session, actor, response)
     if board is None:
         return Response(status_code=204)
-    section = board.section(key)
-    etag = f'"{section.etag(response)}"'
+    if key not in board.sections:
+        raise NotFound(f"this response has no comments section {key!r}")
+    etag = f'"{board.etags[key]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("If-None-Match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
-    context = {"comments": board, "section": section, "response": response}
-    reply = render(request, "responses/_comments.html", context)
-    reply.headers["ETag"] = etag
-    reply.headers["Cache-Control"] = "private, no-cache"
-    return reply
+        return Response(status_code=304, headers=headers)
+    own = rendered.own_changeable(session, actor, response)
+    return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)
 
 
 def _report(session: Session, actor: Actor, response_id: int) -> tuple[Any, list[report.Row]]:

@@ -10,13 +10,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import anchors, threads
+from ..comments import rendered
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting import access, editing
 from ..drafting.coverage import coverage
 from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
-    PositionView,
     ResponseInput,
     list_visible,
     owner_of,
@@ -37,7 +36,6 @@ from .forms import field_errors, pop_flash, redirect
 from .params import Id
 
 router = APIRouter(include_in_schema=False)
-
 
 
 # No length limit here: drafting's rules say what is too long, beside the field, and
@@ -176,10 +174,16 @@ def create_response(
     )
 
 
-def document_context(session: Session, actor: Actor, response: ResponseRow) -> dict[str, Any]:
+def document_context(
+    request: Request, session: Session, actor: Actor, response: ResponseRow
+) -> dict[str, Any]:
     assert response.id is not None
     positions = positions_of(session, response.id)
     workflow = workflow_for(response)
+    board = rendered.board_for(
+        request.app.state.board_cache, session, actor, response, lambda: positions
+    )
+    own = rendered.own_changeable(session, actor, response) if board else set()
     return {
         "response": response,
         "positions": positions,
@@ -190,14 +194,10 @@ def document_context(session: Session, actor: Actor, response: ResponseRow) -> d
         "coverage": coverage(positions, list_themes(session)),
         "review": workflow_service.panel(session, actor, response),
         "briefing": latest_publication(session, response.id),
-        "comments": threads.build(session, actor, response, positions),
-        "paragraphs": _paragraphs,
+        "board": board,
+        "shared": lambda html: rendered.personal(html, own),
+        "comment_stamp": rendered.stamp(response),
     }
-
-
-def _paragraphs(position: PositionView) -> tuple[anchors.Block, ...]:
-    # The same blocks as the stored HTML, so each can carry its own comment control.
-    return anchors.blocks(position.body, f"p{position.id}")
 
 
 @router.get("/responses/{response_id}")
@@ -205,7 +205,7 @@ def response_page(
     request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
 ) -> Response:
     response = visible_response(session, actor, response_id)
-    context = document_context(session, actor, response)
+    context = document_context(request, session, actor, response)
     context["flash"] = pop_flash(request)
     return render(request, "responses/page.html", context)
 

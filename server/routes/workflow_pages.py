@@ -21,24 +21,27 @@ from .params import Id
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.post("/responses/{response_id}/actions", dependencies=[Csrf])
 def take_action(
-    request: Request, session: SessionDep, actor: CurrentActor, background: BackgroundTasks,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    background: BackgroundTasks,
     action: Annotated[str, Form(max_length=60)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
     annex: Annotated[str, Form(max_length=5)] = "",
     response_id: int = Id(),
 ) -> Response:
     try:
-        result = service.take_action(session, actor, response_id, action, note,
-                                     annex=annex == "yes")
+        result = service.take_action(
+            session, actor, response_id, action, note, annex=annex == "yes"
+        )
     except DomainError as exc:
         session.rollback()
         if exc.status_code == 404:
             raise
         response = visible_response(session, actor, response_id)
-        context = document_context(session, actor, response)
+        context = document_context(request, session, actor, response)
         reasons = exc.extra if isinstance(exc.extra, list) else [exc.message]
         context.update(action_errors=reasons, note=note, failed_action=action)
         return render(request, "responses/page.html", context, status_code=exc.status_code)
@@ -55,7 +58,9 @@ def take_action(
 
 @router.post("/responses/{response_id}/deadline", dependencies=[Csrf])
 def extend_deadline(
-    request: Request, session: SessionDep, actor: CurrentActor,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
     due: Annotated[str, Form(max_length=20)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
     response_id: int = Id(),
@@ -71,7 +76,7 @@ def extend_deadline(
         if exc.status_code in (403, 404):
             raise
         response = visible_response(session, actor, response_id)
-        context = document_context(session, actor, response)
+        context = document_context(request, session, actor, response)
         context.update(deadline_error=exc.message, deadline_due=due, deadline_note=note)
         return render(request, "responses/page.html", context, status_code=exc.status_code)
     session.commit()
@@ -80,7 +85,10 @@ def extend_deadline(
 
 @router.get("/responses/{response_id}/history")
 def audit_trail(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id(),
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    response_id: int = Id(),
     action: Annotated[str | None, Query(max_length=60)] = None,
     person: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
@@ -89,8 +97,16 @@ def audit_trail(
     shown = service.history(session, response_id, action=action or None, actor_id=person)
     people = sorted({(e.event.actor_id, e.actor) for e in everything}, key=lambda p: p[1])
     actions = sorted({e.event.action for e in everything})
-    return render(request, "responses/history.html", {
-        "response": response, "entries": shown, "people": people, "actions": actions,
-        "chosen_action": action or "", "chosen_person": person,
-        "workflow": service.workflow_for(response),
-    })
+    return render(
+        request,
+        "responses/history.html",
+        {
+            "response": response,
+            "entries": shown,
+            "people": people,
+            "actions": actions,
+            "chosen_action": action or "",
+            "chosen_person": person,
+            "workflow": service.workflow_for(response),
+        },
+    )

@@ -91,12 +91,12 @@ def resolve(
         key = ref.strip().lower()
         if not key:
             continue
-        theme = by_key.get(key)
-        if theme is None:
+        found = by_key.get(key)
+        if found is None:
             known = ", ".join(t.slug for t in themes if not t.retired)
             raise Invalid(f"unknown theme {ref.strip()!r}: use one of {known}", field="themes")
-        if theme.retired and theme.id not in keep:
-            raise Invalid(f"theme {theme.slug!r} is retired and cannot be added", field="themes")
-        if theme not in result:
-            result.append(theme)
+        if found.retired and found.id not in keep:
+            raise Invalid(f"theme {found.slug!r} is retired and cannot be added", field="themes")
+        if found not in result:
+            result.append(found)
     return result

@@ -22,6 +22,7 @@ PAGES = [
     ("responses", DIRECTOR, "/responses"),
     ("response", DIRECTOR, "/responses/{rid}"),
     ("position form", DIRECTOR, "/responses/{rid}/positions/new"),
+    ("comment form", DIRECTOR, "/responses/{rid}/comment"),
     ("edit details", DIRECTOR, "/responses/{rid}/edit"),
     ("history", DIRECTOR, "/responses/{rid}/revisions"),
     ("compare", DIRECTOR, "/responses/{rid}/compare?from=1&to={rev}"),

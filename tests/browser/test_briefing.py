@@ -11,8 +11,12 @@ from playwright.sync_api import Page, expect
 from .conftest import DIRECTOR, NewPage
 from .test_accessibility import _blocking_violations, _report
 
-REVIEWERS = ("futures1@example.org", "futures2@example.org", "council1@example.org",
-             "council2@example.org")
+REVIEWERS = (
+    "futures1@example.org",
+    "futures2@example.org",
+    "council1@example.org",
+    "council2@example.org",
+)
 
 
 def _token(page: Page) -> str:
@@ -27,24 +31,37 @@ def _approved_response(new_page: NewPage, title: str) -> int:
     director = new_page(DIRECTOR)
     api = director.request
     headers = {"Authorization": f"Bearer {_token(director)}"}
-    made = api.post("/api/v1/responses", headers=headers, data={
-        "title": title, "responding_to": {"title": "A consultation on shared data centres"}})
+    made = api.post(
+        "/api/v1/responses",
+        headers=headers,
+        data={"title": title, "responding_to": {"title": "A consultation on shared data centres"}},
+    )
     assert made.ok, made.text()
     rid = made.json()["id"]
     for n, theme in enumerate(["climate-change", "social-inclusion", "efficiency"], start=1):
         revision = api.get(f"/api/v1/responses/{rid}", headers=headers).json()["revision"]
-        added = api.post(f"/api/v1/responses/{rid}/positions", headers=headers, data={
-            "heading": f"Position {n} on {theme}",
-            "body": f"Shared hosting cuts costs and carbon for {theme}.",
-            "themes": [theme], "base_revision": revision})
+        added = api.post(
+            f"/api/v1/responses/{rid}/positions",
+            headers=headers,
+            data={
+                "heading": f"Position {n} on {theme}",
+                "body": f"Shared hosting cuts costs and carbon for {theme}.",
+                "themes": [theme],
+                "base_revision": revision,
+            },
+        )
         assert added.ok, added.text()
-    assert api.post(f"/api/v1/responses/{rid}/actions", headers=headers,
-                    data={"action": "submit"}).ok
+    assert api.post(
+        f"/api/v1/responses/{rid}/actions", headers=headers, data={"action": "submit"}
+    ).ok
     for email in REVIEWERS:
         reviewer = new_page(email)
         token = _token(reviewer)
-        reply = reviewer.request.post(f"/api/v1/responses/{rid}/actions", data={
-            "action": "approve"}, headers={"Authorization": f"Bearer {token}"})
+        reply = reviewer.request.post(
+            f"/api/v1/responses/{rid}/actions",
+            data={"action": "approve"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert reply.ok, reply.text()
     return rid
 

@@ -82,10 +82,11 @@ def test_a_keyboard_comment_follows_its_passage_through_a_redraft(new_page: NewP
     reviewer = new_page(FUTURES)
     reviewer.goto(f"/responses/{rid}")
     _tab_to(reviewer, "Comment on this paragraph")
-    reviewer.keyboard.press("Enter")
-    reviewer.keyboard.press("Tab")
+    reviewer.keyboard.press("Enter")  # the form opens under the paragraph, focus in it
+    expect(reviewer.locator(".tbl-para-comment .tbl-field-quote")).to_have_value(PASSAGE)
+    expect(reviewer.locator(".tbl-para-comment .tbl-field-body")).to_be_focused()
     reviewer.keyboard.type("Say which data, and who keeps control of it.")
-    reviewer.keyboard.press("Tab")
+    _tab_to(reviewer, "Post comment")
     reviewer.keyboard.press("Enter")
     section = reviewer.locator(f"#comments-p{first['id']}")
     expect(section.locator(".tbl-comment-notice")).to_have_text("Comment posted.")
@@ -120,9 +121,70 @@ def test_selecting_text_with_the_mouse_fills_the_quote(new_page: NewPage) -> Non
     prose.select_text()
     reviewer.mouse.up()
     box = reviewer.locator(f'.tbl-new-comment[data-position="{first["id"]}"]')
-    expect(box.locator(".tbl-quote-field")).to_have_value(PASSAGE)
+    expect(box.locator(".tbl-field-quote")).to_have_value(PASSAGE)
     box.get_by_label("Your comment").fill("Selected by mouse.")
     box.get_by_role("button", name="Post comment").click()
     section = reviewer.locator(f"#comments-p{first['id']}")
     expect(section.locator("blockquote.tbl-quote")).to_have_text(PASSAGE)
     expect(section).to_contain_text("Selected by mouse.")
+
+
+def test_commenting_answering_and_suggesting_work_without_javascript(new_page: NewPage) -> None:
+    director = new_page(DIRECTOR)
+    rid, first, _api_context, _auth = _make_response(director)
+    reviewer = new_page(FUTURES, javascript=False)
+    reviewer.goto(f"/responses/{rid}")
+    reviewer.get_by_role("link", name="Comment on this paragraph (position 1, paragraph 1)").click()
+    expect(reviewer.get_by_label("Passage you are commenting on (optional)")).to_have_value(PASSAGE)
+    reviewer.get_by_label("Your comment").fill("Who owns the shared data?")
+    reviewer.get_by_label("Suggested wording (optional)").fill(
+        "Councils that share one finance system save most when they share the data as well."
+    )
+    reviewer.get_by_role("button", name="Post comment").click()
+    expect(reviewer.locator(".govuk-notification-banner__heading")).to_have_text("Comment posted.")
+    section = reviewer.locator(f"#comments-p{first['id']}")
+    expect(section).to_contain_text("Who owns the shared data?")
+    expect(section.locator(".tbl-suggestion")).to_contain_text("Suggested edit")
+
+    # Changes are requested; the director (in draft again) accepts the suggestion.
+    reviewer.locator("#note-request-changes").fill("Please look at the suggestion.")
+    reviewer.get_by_role("button", name="Request changes").click()
+    expect(reviewer.locator("#stage")).to_have_text("Draft")
+    owner = new_page(DIRECTOR, javascript=False)
+    owner.goto(f"/responses/{rid}")
+    owner.locator(f"#comments-p{first['id']} .tbl-actions-link").first.click()
+    owner.get_by_role("button", name="Accept the suggestion").click()
+    expect(owner.locator(".govuk-notification-banner__heading")).to_contain_text(
+        "Suggestion accepted"
+    )
+    expect(owner.locator(f"#position-{first['id']} .tbl-prose").first).to_contain_text(
+        "share the data as well"
+    )
+    expect(owner.locator(f"#comments-p{first['id']}")).to_contain_text("Accepted")
+
+
+def test_others_comments_appear_without_reloading(new_page: NewPage) -> None:
+    director = new_page(DIRECTOR)
+    rid, _first, _context, _token = _make_response(director)
+    reviewer = new_page(FUTURES)
+    reviewer.goto(f"/responses/{rid}")
+    expect(reviewer.locator("#comments-general")).to_contain_text("No comments yet.")
+    # Someone else posts; the open page shows it within the ten-second poll.
+    other = new_page("futures2@example.org")
+    other_api, other_auth = _api(other)
+    other_api.post(
+        f"/api/v1/responses/{rid}/comments",
+        headers=other_auth,
+        data={"body": "Posted from another desk."},
+    )
+    expect(reviewer.locator("#comments-general")).to_contain_text(
+        "Posted from another desk.", timeout=25_000
+    )
+    violations = _blocking_violations(reviewer)
+    assert not violations, f"axe after a live refresh:\n{_report(violations)}"
+    # The thread's own page (what a link opens without JavaScript) and its forms.
+    thread = reviewer.locator("#comments-general .tbl-actions-link").first.get_attribute("href")
+    reviewer.goto(str(thread))
+    expect(reviewer.get_by_label("Your reply")).to_be_visible()
+    violations = _blocking_violations(reviewer)
+    assert not violations, f"axe on the thread page:\n{_report(violations)}"

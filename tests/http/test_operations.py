@@ -31,8 +31,10 @@ def test_readyz_is_503_with_a_reason_when_the_database_is_gone(settings, tmp_pat
 def test_every_answer_carries_a_request_id_and_keeps_a_sane_one_from_a_proxy(web):
     made = web.get("/healthz").headers["x-request-id"]
     assert len(made) == 32
-    assert web.get("/healthz", headers={"X-Request-ID": "edge-42"}).headers[
-        "x-request-id"] == "edge-42"
+    assert (
+        web.get("/healthz", headers={"X-Request-ID": "edge-42"}).headers["x-request-id"]
+        == "edge-42"
+    )
     hostile = web.get("/healthz", headers={"X-Request-ID": "bad\nid<script>"})
     assert hostile.headers["x-request-id"] != "bad\nid<script>"
 

@@ -280,23 +280,33 @@ def test_a_theme_page_gathers_published_positions_across_briefings(
 
 def test_the_consultation_report_is_an_optional_annex(api_for, people, small, look):
     director = api_for(people.director)
-    said = director.post(f"/api/v1/responses/{small}/comments",
-                         json={"body": "Name the shared data centre sites."})
+    said = director.post(
+        f"/api/v1/responses/{small}/comments", json={"body": "Name the shared data centre sites."}
+    )
     assert said.status_code == 201, said.text
-    director.patch(f"/api/v1/comments/{said.json()['id']}",
-                   json={"disposition": "accepted", "disposition_note": "Listed in position 2."})
+    director.patch(
+        f"/api/v1/comments/{said.json()['id']}",
+        json={"disposition": "accepted", "disposition_note": "Listed in position 2."},
+    )
     look.set_stage(small, "approved")
-    assert director.post(f"/api/v1/responses/{small}/actions",
-                         json={"action": "publish", "annex": True}).status_code == 200
+    assert (
+        director.post(
+            f"/api/v1/responses/{small}/actions", json={"action": "publish", "annex": True}
+        ).status_code
+        == 200
+    )
     pdf = director.get(f"/api/v1/responses/{small}/publications/1/pdf")
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-                    .split())
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
     assert "Annex: consultation report" in text
     assert "Name the shared data centre sites." in text and "Listed in position 2." in text
     director.post(f"/api/v1/responses/{small}/actions", json={"action": "revise"})
     look.set_stage(small, "approved")
-    director.post(f"/api/v1/responses/{small}/actions",
-                  json={"action": "publish", "note": "Without the annex"})
+    director.post(
+        f"/api/v1/responses/{small}/actions",
+        json={"action": "publish", "note": "Without the annex"},
+    )
     plain = director.get(f"/api/v1/responses/{small}/publications/2/pdf")
     text2 = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(plain.content)).pages)
     assert "Annex" not in text2

@@ -97,6 +97,14 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/comments/{comment_id}/answer"): "owner",
     ("POST", "/comments/{comment_id}/hide"): "admin",
     ("GET", "/responses/{response_id}/comments/{key}"): "reader",
+    ("GET", "/responses/{response_id}/comments/stamp"): "reader",
+    ("GET", "/responses/{response_id}/comment"): "owner",
+    ("GET", "/comments/{comment_id}/actions"): "reader",
+    ("GET", "/comments/{comment_id}/edit"): "author",
+    ("POST", "/comments/{comment_id}/accept"): "owner",
+    ("POST", "/comments/{comment_id}/decline"): "owner",
+    ("POST", "/api/v1/comments/{comment_id}/accept"): "owner",
+    ("POST", "/api/v1/comments/{comment_id}/decline"): "owner",
     ("GET", "/responses/{response_id}/report"): "reader",
     ("GET", "/responses/{response_id}/report.csv"): "reader",
     ("GET", "/responses/{response_id}/report.json"): "reader",
@@ -147,9 +155,20 @@ def _fill(path: str, ids: dict[str, Any]) -> str:
     return path
 
 
-FORM = {"action": "submit", "heading": "H", "body": "B", "name": "N", "title": "T",
-        "rt_title": "P", "direction": "down", "due": "2099-01-01", "note": "n",
-        "email": "new@example.org", "role": "member", "label": "l"}
+FORM = {
+    "action": "submit",
+    "heading": "H",
+    "body": "B",
+    "name": "N",
+    "title": "T",
+    "rt_title": "P",
+    "direction": "down",
+    "due": "2099-01-01",
+    "note": "n",
+    "email": "new@example.org",
+    "role": "member",
+    "label": "l",
+}
 
 
 def _call(client: TestClient, method: str, url: str, csrf: str, base: int, api: bool):
@@ -160,6 +179,8 @@ def _call(client: TestClient, method: str, url: str, csrf: str, base: int, api: 
             body: dict[str, Any] = {"action": "submit"}
         elif url.endswith("/comments"):
             body = {"body": "A comment"}
+        elif url.endswith(("/accept", "/decline")):
+            body = {"note": "A reason"}
         elif "/comments/" in url:
             body = {"status": "resolved"}
         elif "/positions" in url:
@@ -169,8 +190,9 @@ def _call(client: TestClient, method: str, url: str, csrf: str, base: int, api: 
         if method == "DELETE":
             return client.delete(f"{url}?base_revision={base}")
         return client.request(method, url, json=body)
-    return client.post(url, data={**FORM, "csrf_token": csrf, "base_revision": str(base)},
-                       follow_redirects=False)
+    return client.post(
+        url, data={**FORM, "csrf_token": csrf, "base_revision": str(base)}, follow_redirects=False
+    )
 
 
 # The rules live in the app and its templates, not the database: SQLite suffices.
@@ -183,15 +205,28 @@ def test_each_route_admits_exactly_its_people(
     from server.drafting.responses import get_response, positions_of
 
     base = get_response(session, rid).revision
-    ids = {"response_id": rid, "position_id": positions_of(session, rid)[0].id, "number": 1,
-           "version": 1, "fmt": "pdf", "user_id": people.member.id, "slug": "efficiency",
-           "token_id": 1, "comment_id": _a_comment(session, people.director, rid),
-           "key": "general"}
+    ids = {
+        "response_id": rid,
+        "position_id": positions_of(session, rid)[0].id,
+        "number": 1,
+        "version": 1,
+        "fmt": "pdf",
+        "user_id": people.member.id,
+        "slug": "efficiency",
+        "token_id": 1,
+        "comment_id": _a_comment(session, people.director, rid),
+        "key": "general",
+    }
     url = _fill(path, ids) + ("?from=1&to=2" if path.endswith("/compare") else "")
     api = path.startswith("/api/")
-    actors = {"member": people.member, "futures": people.futures, "council": people.council,
-              "other_director": people.director2, "owner": people.director,
-              "admin": people.admin}
+    actors = {
+        "member": people.member,
+        "futures": people.futures,
+        "council": people.council,
+        "other_director": people.director2,
+        "owner": people.director,
+        "admin": people.admin,
+    }
     rule = RULES[(method, path)]
     for role in ROLES:  # the owner and admin last: their writes change the state
         if role == "anonymous":
@@ -225,16 +260,24 @@ def test_state_changing_forms_refuse_a_missing_or_wrong_csrf_token(
 
     rid = import_draft(people.director)
     before = get_response(session, rid).revision
-    ids = {"response_id": rid, "position_id": positions_of(session, rid)[0].id, "number": 1,
-           "user_id": people.member.id, "slug": "efficiency", "token_id": 1,
-           "comment_id": _a_comment(session, people.director, rid)}
+    ids = {
+        "response_id": rid,
+        "position_id": positions_of(session, rid)[0].id,
+        "number": 1,
+        "user_id": people.member.id,
+        "slug": "efficiency",
+        "token_id": 1,
+        "comment_id": _a_comment(session, people.director, rid),
+    }
     admin = browser_for(people.admin)
     posts = [p for m, p in RULES if m == "POST" and not p.startswith("/api/")]
     for path in posts:
         for token in ("", "forged-token"):
-            reply = admin.post(_fill(path, ids), data={**FORM, "csrf_token": token,
-                                                       "base_revision": str(before)},
-                               follow_redirects=False)
+            reply = admin.post(
+                _fill(path, ids),
+                data={**FORM, "csrf_token": token, "base_revision": str(before)},
+                follow_redirects=False,
+            )
             assert reply.status_code == 403, f"{path} with token {token!r}: {reply.status_code}"
     session.expire_all()
     assert get_response(session, rid).revision == before

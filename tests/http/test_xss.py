@@ -33,36 +33,64 @@ def _clean(page: str, where: str) -> None:
 # The rules live in the app and its templates, not the database: SQLite suffices.
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_hostile_text_in_every_field_is_shown_as_text(payload, session, people, api_for,
-                                                      browser_for, engine):
-    hostile = add_user(session, f"x{abs(hash(payload)) % 10**6}@example.org", "member",
-                       ("futures",))
+def test_hostile_text_in_every_field_is_shown_as_text(
+    payload, session, people, api_for, browser_for, engine
+):
+    hostile = add_user(
+        session, f"x{abs(hash(payload)) % 10**6}@example.org", "member", ("futures",)
+    )
     from server.accounts.users import update_user
 
-    update_user(session, hostile.id, name=f"Name {payload}"[:200], role="member",
-                groups=["futures"], active=True)
+    update_user(
+        session,
+        hostile.id,
+        name=f"Name {payload}"[:200],
+        role="member",
+        groups=["futures"],
+        active=True,
+    )
     session.commit()
     director = api_for(people.director)
-    created = director.post("/api/v1/responses", json={
-        "title": f"Title {payload}", "summary": f"Summary {payload}",
-        "responding_to": {"title": f"Report {payload}", "publisher": payload},
-    })
+    created = director.post(
+        "/api/v1/responses",
+        json={
+            "title": f"Title {payload}",
+            "summary": f"Summary {payload}",
+            "responding_to": {"title": f"Report {payload}", "publisher": payload},
+        },
+    )
     assert created.status_code == 201, created.text
     rid = created.json()["id"]
     for theme in ("climate-change", "social-inclusion", "efficiency"):
         revision = director.get(f"/api/v1/responses/{rid}").json()["revision"]
-        director.post(f"/api/v1/responses/{rid}/positions", json={
-            "heading": f"Heading {payload}", "body": f"Body {payload}\n\n{JOINED}",
-            "themes": [theme], "base_revision": revision})
+        director.post(
+            f"/api/v1/responses/{rid}/positions",
+            json={
+                "heading": f"Heading {payload}",
+                "body": f"Body {payload}\n\n{JOINED}",
+                "themes": [theme],
+                "base_revision": revision,
+            },
+        )
     director.post(f"/api/v1/responses/{rid}/actions", json={"action": "submit"})
     reviewer = api_for(hostile)
-    reviewer.post(f"/api/v1/responses/{rid}/actions",
-                  json={"action": "request-changes", "note": f"Note {payload}"})
+    reviewer.post(
+        f"/api/v1/responses/{rid}/actions",
+        json={"action": "request-changes", "note": f"Note {payload}"},
+    )
     web = browser_for(people.admin)
-    for url in ["/", "/responses", f"/responses/{rid}", f"/responses/{rid}/revisions",
-                f"/responses/{rid}/compare?from=1&to=3", f"/responses/{rid}/revisions/2",
-                f"/responses/{rid}/history", "/admin/users", "/admin/outbox",
-                f"/responses/{rid}/export"]:
+    for url in [
+        "/",
+        "/responses",
+        f"/responses/{rid}",
+        f"/responses/{rid}/revisions",
+        f"/responses/{rid}/compare?from=1&to=3",
+        f"/responses/{rid}/revisions/2",
+        f"/responses/{rid}/history",
+        "/admin/users",
+        "/admin/outbox",
+        f"/responses/{rid}/export",
+    ]:
         reply = web.get(url)
         assert reply.status_code == 200, url
         if url.endswith("/export"):

@@ -128,10 +128,19 @@ def test_the_server_refuses_to_start_on_an_invalid_workflow(tmp_path):
         "name: broken\ninitial: draft\nstages:\n  draft:\n    actions:\n"
         "      submit: {who: owner, to: limbo}\n"
     )
-    env = {**os.environ, "TABLED_WORKFLOWS_DIR": str(flows),
-           "TABLED_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    done = subprocess.run([str(TABLED), "serve", "--port", "1"], env=env, capture_output=True,
-                          text=True, cwd=tmp_path, timeout=60)
+    env = {
+        **os.environ,
+        "TABLED_WORKFLOWS_DIR": str(flows),
+        "TABLED_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+    }
+    done = subprocess.run(
+        [str(TABLED), "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "broken.yaml:4: action 'submit' of stage 'draft' goes to unknown stage 'limbo'" in (
         done.stderr

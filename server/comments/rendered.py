@@ -1,0 +1,214 @@
+"""The response page's comments as HTML, built once and shared until one changes.
+
+A response with 60 positions and 500 comments is mostly comment threads. Their
+HTML depends on the comments, the response's text and stage, and three facts
+about the reader (may they write, answer, moderate) - not on who exactly they
+are - so it is rendered once per (response, revision, stage, comment count,
+reader kind) and kept in memory. Every comment write bumps the response's
+comment_serial in the same transaction, so a stale copy is never served; the
+copies expire after a few minutes anyway so a renamed author shows up.
+
+Nothing personal is in the shared HTML: no forms and no CSRF tokens (forms are
+fetched on demand), and the few per-person bits - a link to edit your own
+comment, the notice after you post - are marked with HTML comments and filled
+in by `personal()` when the page is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlmodel import Session, col, select
+
+from ..accounts.users import Actor
+from ..drafting.access import is_owner_or_admin
+from ..drafting.responses import PositionView
+from ..models import Comment, Response
+from ..rendering.templates import templates
+from . import access, anchors, threads
+
+TTL_SECONDS = 300.0
+MAX_BYTES = 64 * 1024 * 1024
+NOTICE_MARK = "<!--notice-->"
+_OWN_MARK = re.compile(r"<!--own:(\d+):(\d+)-->")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the shared HTML may depend on about the person reading it."""
+
+    can_write: bool
+    can_answer: bool
+    can_moderate: bool
+
+
+@dataclass
+class RenderedBoard:
+    sections: dict[str, str]  # section key -> <section> HTML
+    etags: dict[str, str]  # section key -> a tag of that HTML, for live refresh
+    bodies: dict[int, str]  # position id -> its text with a comment link per paragraph
+    counts: str  # the open-count summary
+    open_count: int
+    made_at: float
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.sections.values())) + sum(map(len, self.bodies.values()))
+
+
+def reader_of(actor: Actor, response: Response) -> Reader | None:
+    if not access.can_read(actor, response):
+        return None
+    return Reader(
+        can_write=access.can_write(actor, response),
+        can_answer=is_owner_or_admin(actor, response),
+        can_moderate=actor.is_admin,
+    )
+
+
+def stamp(response: Response) -> str:
+    """Changes whenever anything the comments show may have changed."""
+    return f"{response.revision}.{response.stage}.{response.comment_serial}"
+
+
+class BoardCache:
+    """A small LRU of rendered boards, bounded in bytes; one per app (per process)."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS) -> None:
+        self.max_bytes, self.ttl = max_bytes, ttl
+        self._items: OrderedDict[tuple[object, ...], RenderedBoard] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # handlers run in a thread pool
+
+    def get(self, key: tuple[object, ...]) -> RenderedBoard | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found.made_at > self.ttl:
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], board: RenderedBoard) -> None:
+        with self._lock:
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = board
+            self._bytes += board.size
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key: tuple[object, ...]) -> None:
+        self._bytes -= self._items.pop(key).size
+
+
+def board_for(
+    cache: BoardCache,
+    session: Session,
+    actor: Actor,
+    response: Response,
+    positions: Callable[[], list[PositionView]],
+) -> RenderedBoard | None:
+    """The rendered comments for this reader, from the cache or built now; None if
+    they may not read comments. `positions` is only called when building."""
+    reader = reader_of(actor, response)
+    if reader is None:
+        return None
+    key = (response.id, stamp(response), reader)
+    found = cache.get(key)
+    if found is None:
+        found = _build(session, actor, response, positions(), reader)
+        cache.put(key, found)
+    return found
+
+
+def _etag(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()[:32]
+
+
+def _build(
+    session: Session,
+    actor: Actor,
+    response: Response,
+    positions: list[PositionView],
+    reader: Reader,
+) -> RenderedBoard:
+    board = threads.build(session, actor, response, positions)
+    assert board is not None
+    context = {"board": board, "response": response, "reader": reader}
+    section_template = templates.get_template("comments/_section.html")
+    sections: dict[str, str] = {}
+    etags: dict[str, str] = {}
+    for section in [*board.sections.values(), board.general]:
+        html = section_template.render(context, section=section)
+        # The section carries a tag of its own HTML, for its next conditional GET.
+        etags[section.key] = _etag(html)
+        sections[section.key] = html.replace(
+            'data-etag="%ETAG%"', f'data-etag="{etags[section.key]}"', 1
+        )
+    body_template = templates.get_template("comments/_body.html")
+    bodies = {
+        p.id: body_template.render(context, position=p, blocks=anchors.blocks(p.body, f"p{p.id}"))
+        for p in positions
+    }
+    counts = templates.get_template("comments/_counts.html").render(context)
+    return RenderedBoard(
+        sections=sections,
+        etags=etags,
+        bodies=bodies,
+        counts=counts,
+        open_count=board.open_count,
+        made_at=time.monotonic(),
+    )
+
+
+def own_changeable(session: Session, actor: Actor, response: Response) -> set[int]:
+    """Ids of this person's comments still on show (one small query). The shared
+    HTML marks only comments whose thread is open, so those are the ones that
+    get an edit link; the edit itself checks everything again."""
+    if not access.can_write(actor, response):
+        return set()
+    rows = session.exec(
+        select(Comment.id).where(
+            Comment.response_id == response.id,
+            Comment.author_id == actor.id,
+            col(Comment.deleted).is_(False),
+            col(Comment.hidden).is_(False),
+        )
+    ).all()
+    return {cid for cid in rows if cid is not None}
+
+
+def personal(html: str, own: set[int], notice: str = "") -> Markup:
+    """The shared HTML with this person's edit links and notice filled in."""
+    if own and "<!--own:" in html:
+
+        def link(match: re.Match[str]) -> str:
+            comment_id, thread_id = int(match[1]), int(match[2])
+            if comment_id not in own:
+                return ""
+            return (
+                f'<a class="govuk-link tbl-own-link" href="/comments/{comment_id}/edit" '
+                f'hx-get="/comments/{comment_id}/edit" hx-target="#actions-{thread_id}" '
+                f'hx-swap="innerHTML">Edit or delete<span class="govuk-visually-hidden"> '
+                f"your comment</span></a>"
+            )
+
+        html = _OWN_MARK.sub(link, html)
+    if notice:
+        html = html.replace(
+            NOTICE_MARK,
+            '<p class="govuk-body tbl-comment-notice" role="status" tabindex="-1" '
+            f"data-focus>{escape(notice)}</p>",
+            1,
+        )
+    return Markup(html)  # noqa: S704  (rendered by our autoescaping templates)
