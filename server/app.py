@@ -11,12 +11,13 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from .comments.rendered import BoardCache
+from .comments.rendered import RenderCache, RenderedBoard
 from .config import PROJECT_ROOT, Settings, get_settings
 from .db import make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
 from .observability import RequestId, configure_logging
+from .rendering.document import RenderedDocument
 from .rendering.templates import render
 from .routes import (
     account,
@@ -52,7 +53,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
-    app.state.board_cache = BoardCache()
+    # Rendered comment threads and response documents, reused until they change.
+    app.state.board_cache = RenderCache[RenderedBoard]()
+    app.state.document_cache = RenderCache[RenderedDocument]()
 
     app.add_middleware(
         SessionMiddleware,

@@ -23,6 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from markupsafe import Markup, escape
 from sqlmodel import Session, col, select
@@ -78,16 +79,26 @@ def stamp(response: Response) -> str:
     return f"{response.revision}.{response.stage}.{response.comment_serial}"
 
 
-class BoardCache:
-    """A small LRU of rendered boards, bounded in bytes; one per app (per process)."""
+class Cached(Protocol):
+    made_at: float
+
+    @property
+    def size(self) -> int: ...
+
+
+C = TypeVar("C", bound=Cached)
+
+
+class RenderCache(Generic[C]):
+    """A small LRU of rendered HTML, bounded in bytes and age; one per app (per process)."""
 
     def __init__(self, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS) -> None:
         self.max_bytes, self.ttl = max_bytes, ttl
-        self._items: OrderedDict[tuple[object, ...], RenderedBoard] = OrderedDict()
+        self._items: OrderedDict[tuple[object, ...], C] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # handlers run in a thread pool
 
-    def get(self, key: tuple[object, ...]) -> RenderedBoard | None:
+    def get(self, key: tuple[object, ...]) -> C | None:
         with self._lock:
             found = self._items.get(key)
             if found is None:
@@ -98,12 +109,12 @@ class BoardCache:
             self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple[object, ...], board: RenderedBoard) -> None:
+    def put(self, key: tuple[object, ...], item: C) -> None:
         with self._lock:
             if key in self._items:
                 self._drop(key)
-            self._items[key] = board
-            self._bytes += board.size
+            self._items[key] = item
+            self._bytes += item.size
             while self._bytes > self.max_bytes and len(self._items) > 1:
                 self._drop(next(iter(self._items)))
 
@@ -111,8 +122,11 @@ class BoardCache:
         self._bytes -= self._items.pop(key).size
 
 
+BoardCache = RenderCache[RenderedBoard]
+
+
 def board_for(
-    cache: BoardCache,
+    cache: RenderCache[RenderedBoard],
     session: Session,
     actor: Actor,
     response: Response,

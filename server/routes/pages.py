@@ -13,13 +13,11 @@ from ..accounts.users import Actor
 from ..comments import rendered
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting import access, editing
-from ..drafting.coverage import coverage
 from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
     ResponseInput,
     list_visible,
     owner_of,
-    positions_of,
     visible_response,
 )
 from ..drafting.transfer import export_text
@@ -27,6 +25,7 @@ from ..errors import Invalid, StaleRevision
 from ..models import Response as ResponseRow
 from ..publishing.service import latest_publication
 from ..rendering.diff import diff_html
+from ..rendering.document import document_for
 from ..rendering.markdown import render_markdown
 from ..rendering.templates import render
 from ..themes.service import list_themes, slugify
@@ -178,24 +177,25 @@ def document_context(
     request: Request, session: Session, actor: Actor, response: ResponseRow
 ) -> dict[str, Any]:
     assert response.id is not None
-    positions = positions_of(session, response.id)
     workflow = workflow_for(response)
-    board = rendered.board_for(
-        request.app.state.board_cache, session, actor, response, lambda: positions
+    document = document_for(
+        request.app.state,
+        session,
+        actor,
+        response,
+        list_themes(session),
+        getattr(request.state, "csrf_token", ""),
     )
-    own = rendered.own_changeable(session, actor, response) if board else set()
     return {
         "response": response,
-        "positions": positions,
         "owner": owner_of(session, response),
         "stage_label": workflow.label(response.stage),
         "workflow": workflow,
         "can_edit": access.can_edit(actor, response),
-        "coverage": coverage(positions, list_themes(session)),
         "review": workflow_service.panel(session, actor, response),
         "briefing": latest_publication(session, response.id),
-        "board": board,
-        "shared": lambda html: rendered.personal(html, own),
+        "document": document,
+        "board": document.board,
         "comment_stamp": rendered.stamp(response),
     }
 

@@ -312,3 +312,31 @@ def test_the_page_takes_the_same_queries_for_few_or_many_comments(
     few = queries_for_page()
     comment(60)
     assert queries_for_page() == few
+
+
+# The shared document ------------------------------------------------------------
+
+
+def test_a_renamed_theme_shows_at_once_on_a_page_already_built(browser_for, people, small):
+    director = browser_for(people.director)
+    assert "Value for money" not in director.get(f"/responses/{small}").text
+    browser_for(people.admin).submit("/themes/efficiency", {"name": "Value for money"})
+    assert "Value for money" in director.get(f"/responses/{small}").text
+
+
+def test_each_owner_s_move_buttons_carry_their_own_csrf_token(browser_for, people, small):
+    for actor in (people.director, people.admin):
+        web = browser_for(actor)
+        page = web.get(f"/responses/{small}").text
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', page))
+        assert tokens == {web.csrf}, actor.email
+        assert "--csrf-token--" not in page
+
+
+def test_a_reader_who_may_not_comment_gets_the_same_text_without_links(
+    browser_for, people, futures_review
+):
+    futures = browser_for(people.futures).get(f"/responses/{futures_review}").text
+    council = browser_for(people.council).get(f"/responses/{futures_review}").text
+    assert "Comment on this paragraph" in futures
+    assert "Comment on this paragraph" not in council and "The first text." in council
