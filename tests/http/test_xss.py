@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -78,8 +79,23 @@ def test_hostile_text_in_every_field_is_shown_as_text(
         f"/api/v1/responses/{rid}/actions",
         json={"action": "request-changes", "note": f"Note {payload}"},
     )
+    first = director.get(f"/api/v1/responses/{rid}").json()["positions"][0]["id"]
+    comment = api_for(people.admin).post(
+        f"/api/v1/responses/{rid}/comments",
+        json={
+            "body": f"Comment {payload}",
+            "position_id": first,
+            "quote": "Body",
+            "suggestion": f"Wording {payload}",
+        },
+    )
+    assert comment.status_code == 201, comment.text
+    cid = comment.json()["id"]
     web = browser_for(people.admin)
     for url in [
+        f"/comments/{cid}/actions",
+        f"/responses/{rid}/report",
+        f"/responses/{rid}/comment?position={first}&quote={quote(payload)}&prefix=x",
         "/",
         "/responses",
         f"/responses/{rid}",
