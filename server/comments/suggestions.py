@@ -119,8 +119,7 @@ def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> C
     """Apply the wording as a new revision linked to the suggestion; close the thread."""
     comment, position = _suggestion(session, actor, comment_id)
     response = get_response(session, comment.response_id)
-    if not drafting_access.can_edit(actor, response):
-        drafting_access.require_edit(actor, response)  # says why: the stage, or who
+    drafting_access.require_edit(actor, response)  # before any text work: says why not
     revision = session.exec(
         select(Revision).where(
             Revision.response_id == response.id, Revision.number == comment.revision

@@ -3,7 +3,6 @@ and the open counts per position, theme and stage. Two queries, whatever the siz
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,7 +38,6 @@ class Item:
     found: anchors.Found | None = None
     moved_from: PositionView | None = None  # the position it was made on, if it moved
     replies: list[Item] = field(default_factory=list)
-    can_change: bool = False
 
     @property
     def open(self) -> bool:
@@ -67,11 +65,6 @@ class Section:
     @property
     def open_count(self) -> int:
         return sum(1 for t in self.threads if t.open)
-
-    def etag(self, response: Response) -> str:
-        """Changes whenever anything shown in this section does (live refresh)."""
-        comments = [c for t in self.threads for c in (t, *t.replies)]
-        return _etag(((i.comment, i.state) for i in comments), response)
 
 
 @dataclass
@@ -114,23 +107,6 @@ def load(session: Session, response_id: int) -> list[tuple[Comment, str]]:
     return [(c, name) for c, name in rows]
 
 
-def _etag(rows: Iterable[tuple[Comment, str]], response: Response) -> str:
-    digest = hashlib.sha256(f"{response.revision}:{response.stage}".encode())
-    for c, extra in rows:
-        stamp = (
-            c.id,
-            c.status,
-            c.disposition,
-            c.edited_at,
-            c.disposed_at,
-            c.hidden,
-            c.deleted,
-            extra,
-        )
-        digest.update(repr(stamp).encode())
-    return digest.hexdigest()[:32]
-
-
 def build(
     session: Session, actor: Actor, response: Response, positions: list[PositionView]
 ) -> Board | None:
@@ -147,12 +123,6 @@ def build(
     items: dict[int, Item] = {}
     for comment, name in rows:
         item = Item(comment, name)
-        item.can_change = (
-            can_write
-            and comment.author_id == actor.id
-            and not comment.deleted
-            and not comment.hidden
-        )
         items[comment.id or 0] = item
         if comment.parent_id is not None and comment.parent_id in items:
             parent = items[comment.parent_id]
@@ -167,11 +137,6 @@ def build(
                 item.moved_from = by_id[home]
         section = sections.get(target) if target is not None else None
         (section or general).threads.append(item)
-    for item in items.values():
-        # An answered thread is closed to edits by everyone, replies included.
-        root = items.get(item.comment.parent_id or 0, item)
-        if root.comment.status != CommentStatus.OPEN:
-            item.can_change = False
     return Board(
         response=response,
         sections=sections,
@@ -235,17 +200,6 @@ def shown_body(item: Item, actor: Actor) -> str:
     if item.comment.deleted or (item.comment.hidden and not actor.is_admin):
         return ""
     return item.comment.body
-
-
-def key_of(board: Board, comment_id: int) -> str:
-    """The section a comment's thread is shown in, to update just that part of the page."""
-    for section in [*board.sections.values(), board.general]:
-        for thread in section.threads:
-            if thread.comment.id == comment_id or any(
-                r.comment.id == comment_id for r in thread.replies
-            ):
-                return section.key
-    return GENERAL
 
 
 def single(session: Session, comment: Comment, positions: list[PositionView]) -> Item:
