@@ -18,6 +18,7 @@ from .deps import NotSignedIn
 from .errors import DomainError
 from .observability import RequestId, configure_logging
 from .rendering.document import RenderedDocument
+from .rendering.page_cache import new_page_cache
 from .rendering.templates import render
 from .routes import (
     account,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Rendered comment threads and response documents, reused until they change.
     app.state.board_cache = RenderCache[RenderedBoard]()
     app.state.document_cache = RenderCache[RenderedDocument]()
+    app.state.page_cache = new_page_cache()
 
     app.add_middleware(
         SessionMiddleware,
@@ -74,14 +76,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(api.health)
     app.include_router(api.docs)
+    # Matching walks the routes in this order, so the pages read most come first
+    # (no path of one router is matched by another's; test_routes_do_not_shadow_one_another).
     for module in (
+        pages,
         api,
         publications_api,
         comments_api,
         comments_pages,
         library,
         auth,
-        pages,
         positions_pages,
         revisions_pages,
         account,

@@ -93,9 +93,20 @@ OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 
 
 async def current_actor(actor: OptionalActor) -> Actor:  # no I/O: no thread hop
+    return _required(actor)
+
+
+def _required(actor: Actor | None) -> Actor:
     if actor is None:
         raise NotSignedIn("sign in to continue")
     return actor
+
+
+def signed_in(request: Request, session: Session) -> Actor:
+    """CurrentActor, for a handler that runs its whole request in one thread."""
+    actor = authenticate(request, session)
+    for_pages(request, session, actor)
+    return _required(actor)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -22,16 +22,16 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from markupsafe import Markup, escape
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from ..accounts.users import Actor
 from ..drafting.access import is_owner_or_admin
 from ..drafting.responses import PositionView
-from ..models import Comment, Response
+from ..models import Response
 from ..rendering.templates import templates
 from . import access, anchors, threads
 
@@ -58,6 +58,9 @@ class RenderedBoard:
     counts: str  # the open-count summary
     open_count: int
     made_at: float
+    # author id -> their comments still on show (not withdrawn, not hidden): who gets
+    # an edit link, known from the comments just rendered, so no query per view.
+    own: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -182,27 +185,29 @@ def _build(
         counts=counts,
         open_count=board.open_count,
         made_at=time.monotonic(),
+        own=_own_by_author(threads.flat(board)),
     )
 
 
-def own_changeable(session: Session, actor: Actor, response: Response) -> set[int]:
-    """Ids of this person's comments still on show (one small query). The shared
-    HTML marks only comments whose thread is open, so those are the ones that
-    get an edit link; the edit itself checks everything again."""
+def _own_by_author(items: list[threads.Item]) -> dict[int, frozenset[int]]:
+    found: dict[int, set[int]] = {}
+    for item in items:
+        comment = item.comment
+        if comment.id is not None and not comment.deleted and not comment.hidden:
+            found.setdefault(comment.author_id, set()).add(comment.id)
+    return {author: frozenset(ids) for author, ids in found.items()}
+
+
+def own_changeable(board: RenderedBoard, actor: Actor, response: Response) -> frozenset[int]:
+    """Ids of this person's comments still on show. The shared HTML marks only
+    comments whose thread is open, so those are the ones that get an edit link; the
+    edit itself checks everything again."""
     if not access.can_write(actor, response):
-        return set()
-    rows = session.exec(
-        select(Comment.id).where(
-            Comment.response_id == response.id,
-            Comment.author_id == actor.id,
-            col(Comment.deleted).is_(False),
-            col(Comment.hidden).is_(False),
-        )
-    ).all()
-    return {cid for cid in rows if cid is not None}
+        return frozenset()
+    return board.own.get(actor.id, frozenset())
 
 
-def personal(html: str, own: set[int], notice: str = "") -> Markup:
+def personal(html: str, own: frozenset[int], notice: str = "") -> Markup:
     """The shared HTML with this person's edit links and notice filled in."""
     if own and "<!--own:" in html:
 

@@ -26,8 +26,10 @@ from ..drafting.responses import PositionView, positions_of
 from ..models import Response, Theme
 from .templates import templates
 
-# Stands in for the CSRF token in the shared HTML; never a real token's shape.
-CSRF_PLACEHOLDER = "--csrf-token--"
+# Stands in for the CSRF token in HTML built to be shared; filled in when it is sent.
+# An HTML comment: everything people write is escaped or rendered with raw HTML off,
+# so no text of theirs can ever produce this marker and be swapped for a token.
+CSRF_SLOT = Markup("<!--csrf-->")
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Document:
     coverage: Markup
     positions: Markup
     board: rendered.RenderedBoard | None
+    made_at: float  # when the oldest of its shared parts was built
 
 
 def _themes_key(themes: list[Theme]) -> tuple[Any, ...]:
@@ -85,12 +88,15 @@ def document_for(
     if found is None:
         found = _build(response, positions(), themes, board, can_edit)
         caches.document_cache.put(key, found)
-    own = rendered.own_changeable(session, actor, response) if board else set()
-    html = found.positions.replace(CSRF_PLACEHOLDER, csrf_token) if can_edit else found.positions
+    own = rendered.own_changeable(board, actor, response) if board else frozenset()
+    html = found.positions
+    if can_edit and csrf_token != CSRF_SLOT:
+        html = html.replace(CSRF_SLOT, csrf_token)
     return Document(
         coverage=Markup(found.coverage),  # noqa: S704  (our autoescaping templates)
         positions=rendered.personal(html, own),
         board=board,
+        made_at=min(found.made_at, board.made_at) if board else found.made_at,
     )
 
 
@@ -106,7 +112,7 @@ def _build(
         "positions": positions,
         "board": board,
         "can_edit": can_edit,
-        "csrf_token": CSRF_PLACEHOLDER,
+        "csrf_token": CSRF_SLOT,
         "coverage": coverage(positions, themes),
     }
     return RenderedDocument(

@@ -44,6 +44,21 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _page_context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
+    ctx = dict(context or {})
+    ctx.setdefault("user", getattr(request.state, "user", None))
+    ctx.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
+    ctx.setdefault("unread", getattr(request.state, "unread", 0))
+    return ctx
+
+
+def render_html(request: Request, template: str, context: dict[str, Any]) -> str:
+    """A whole page as a string, for pages kept in memory (page_cache.py)."""
+    ctx = _page_context(request, context)
+    ctx["request"] = request
+    return templates.get_template(template).render(ctx)
+
+
 def render(
     request: Request,
     template: str,
@@ -53,10 +68,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page; for an htmx request with a partial named, only that partial."""
-    ctx = dict(context or {})
-    ctx.setdefault("user", getattr(request.state, "user", None))
-    ctx.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
-    ctx.setdefault("unread", getattr(request.state, "unread", 0))
+    ctx = _page_context(request, context)
     name = partial if partial and is_htmx(request) else template
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if partial:

@@ -108,7 +108,7 @@ def _outcome(
     key = _key(request, board) if board else threads.GENERAL
     if not is_htmx(request) or board is None:
         return redirect(f"/responses/{response_id}#comments-{key}", notice, request)
-    own = rendered.own_changeable(session, actor, response)
+    own = rendered.own_changeable(board, actor, response)
     html = rendered.personal(board.sections[key], own, notice)
     slot = _slot(request)
     if slot.startswith("para-"):
@@ -482,7 +482,7 @@ def comments_section(
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("If-None-Match") == etag:
         return Response(status_code=304, headers=headers)
-    own = rendered.own_changeable(session, actor, response)
+    own = rendered.own_changeable(board, actor, response)
     return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)
 
 

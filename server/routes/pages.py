@@ -6,12 +6,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlmodel import Session
 
 from ..accounts.users import Actor
 from ..comments import rendered
-from ..deps import Csrf, CurrentActor, SessionDep
+from ..db import read_session
+from ..deps import Csrf, CurrentActor, SessionDep, signed_in
 from ..drafting import access, editing
 from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
@@ -25,9 +27,10 @@ from ..errors import Invalid, StaleRevision
 from ..models import Response as ResponseRow
 from ..publishing.service import latest_publication
 from ..rendering.diff import diff_html
-from ..rendering.document import document_for
+from ..rendering.document import CSRF_SLOT, document_for
 from ..rendering.markdown import render_markdown
-from ..rendering.templates import render
+from ..rendering.page_cache import CachedPage, cut, page_bytes, response_and_key
+from ..rendering.templates import render, render_html
 from ..themes.service import list_themes, slugify
 from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
@@ -174,17 +177,18 @@ def create_response(
 
 
 def document_context(
-    request: Request, session: Session, actor: Actor, response: ResponseRow
+    request: Request,
+    session: Session,
+    actor: Actor,
+    response: ResponseRow,
+    csrf_token: str | None = None,
 ) -> dict[str, Any]:
     assert response.id is not None
     workflow = workflow_for(response)
+    if csrf_token is None:
+        csrf_token = getattr(request.state, "csrf_token", "")
     document = document_for(
-        request.app.state,
-        session,
-        actor,
-        response,
-        list_themes(session),
-        getattr(request.state, "csrf_token", ""),
+        request.app.state, session, actor, response, list_themes(session), csrf_token
     )
     return {
         "response": response,
@@ -201,13 +205,30 @@ def document_context(
 
 
 @router.get("/responses/{response_id}")
-def response_page(
-    request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
-) -> Response:
-    response = visible_response(session, actor, response_id)
-    context = document_context(request, session, actor, response)
-    context["flash"] = pop_flash(request)
-    return render(request, "responses/page.html", context)
+async def response_page(request: Request, response_id: int = Id()) -> Response:
+    """The response page. Its work runs in one worker thread, start to end (session,
+    who is asking, the page): the usual dependencies would take three thread hops,
+    which cost as much as sending the kept page does."""
+    return await run_in_threadpool(_response_page, request, response_id)
+
+
+def _response_page(request: Request, response_id: int) -> Response:
+    with read_session(request.app.state.engine) as session:
+        actor = signed_in(request, session)
+        response, found_key = response_and_key(session, actor, response_id, request.state.unread)
+        access.require_view(actor, response)
+        flash = pop_flash(request)
+        # A page with a flash message is shown once, so it is never kept.
+        key = None if flash else found_key
+
+        def build() -> CachedPage:
+            context = document_context(request, session, actor, response, csrf_token=CSRF_SLOT)
+            context.update(flash=flash, csrf_token=CSRF_SLOT)
+            html = render_html(request, "responses/page.html", context)
+            return cut(html, context["document"].made_at)
+
+        page = page_bytes(request.app.state.page_cache, key, request.state.csrf_token, build)
+    return HTMLResponse(page)
 
 
 @router.get("/responses/{response_id}/edit")

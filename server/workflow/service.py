@@ -21,6 +21,8 @@ from .registry import workflow_for
 __all__ = ["workflow_for"]
 
 NOTE_MAX = 5000
+# The moves that count as the reader having reviewed a revision.
+REVIEW_ACTIONS = ("approve", "request-changes")
 # Entering this stage makes a publication (access.py shows it to every member).
 PUBLISHED = "published"
 
@@ -323,7 +325,7 @@ def last_reviewed_revision(session: Session, actor_id: int, response_id: int) ->
         select(func.max(AuditEvent.revision)).where(
             AuditEvent.response_id == response_id,
             AuditEvent.actor_id == actor_id,
-            col(AuditEvent.action).in_(["approve", "request-changes"]),
+            col(AuditEvent.action).in_(REVIEW_ACTIONS),
         )
     ).one()
 

@@ -1,0 +1,140 @@
+"""Whole response pages kept as bytes, one per reader, until anything they show changes.
+
+The document part of the page is shared already (document.py), but joining it into
+the page, filling in the reader's bits and encoding 700 KB cost more than everything
+else in the request put together. So the finished page is kept, per reader, under a
+key made of everything it shows:
+
+- who is reading (id, name, role, groups) and their unread count (the header);
+- every column of the response row, which covers its text (revision), stage,
+  comments (comment_serial), deadline and review round;
+- the owner's name, the approvals of this round (how many, and whether the reader's
+  is one), the revision the reader last reviewed, the latest publication;
+- the theme list, and whether the review is overdue now.
+
+All but the first two are read in two small queries: one of scalar subqueries, one
+of the themes. The page is kept split where the CSRF token goes, so a cookie's token
+is filled in as the page is sent; a page with a flash message is never kept. Pages
+expire with the oldest shared part they were built from, so an author renamed
+elsewhere shows within the same few minutes as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import BindParameter, Select, bindparam, func
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col
+
+from ..accounts.users import Actor
+from ..comments.rendered import TTL_SECONDS, RenderCache
+from ..errors import NotFound
+from ..models import Approval, AuditEvent, Publication, Response, Theme, User
+from ..workflow.service import REVIEW_ACTIONS, is_overdue
+from .document import CSRF_SLOT
+
+PAGE_CACHE_BYTES = 96 * 1024 * 1024  # per process: about 130 pages of 60 positions
+
+
+@dataclass
+class CachedPage:
+    chunks: tuple[bytes, ...]  # the page, cut where the CSRF token goes
+    made_at: float
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.chunks))
+
+    def filled(self, csrf_token: str) -> bytes:
+        return csrf_token.encode("ascii").join(self.chunks)
+
+
+PageCache = RenderCache[CachedPage]
+
+
+def new_page_cache() -> PageCache:
+    return RenderCache[CachedPage](max_bytes=PAGE_CACHE_BYTES, ttl=TTL_SECONDS)
+
+
+def cut(html: str, made_at: float) -> CachedPage:
+    return CachedPage(tuple(part.encode() for part in html.split(CSRF_SLOT)), made_at)
+
+
+@cache  # built once: making the statement costs more than running it
+def _response_with_facts() -> Select[Any]:
+    """The response row, and beside it what its page shows from other tables."""
+    reader: BindParameter[int] = bindparam("reader")
+    this_round = (col(Approval.response_id) == col(Response.id)) & (
+        col(Approval.round) == col(Response.review_round)
+    )
+    facts = (
+        core_select(col(User.name)).where(col(User.id) == col(Response.owner_id)),
+        core_select(func.count()).select_from(Approval).where(this_round),
+        core_select(func.count())
+        .select_from(Approval)
+        .where(this_round, col(Approval.user_id) == reader),
+        core_select(func.max(AuditEvent.revision)).where(
+            col(AuditEvent.response_id) == col(Response.id),
+            col(AuditEvent.actor_id) == reader,
+            col(AuditEvent.action).in_(REVIEW_ACTIONS),
+        ),
+        core_select(func.max(Publication.id)).where(
+            col(Publication.response_id) == col(Response.id)
+        ),
+    )
+    columns = Response.__table__.columns  # type: ignore[attr-defined]
+    return core_select(
+        *columns, *(fact.scalar_subquery().label(f"fact_{n}") for n, fact in enumerate(facts))
+    ).where(col(Response.id) == bindparam("response"))
+
+
+@cache
+def _themes() -> Select[int | None, str, str, bool, bool]:
+    return core_select(
+        col(Theme.id), col(Theme.slug), col(Theme.name), col(Theme.core), col(Theme.retired)
+    ).order_by(col(Theme.core).desc(), col(Theme.name))
+
+
+def response_and_key(
+    session: Session, actor: Actor, response_id: int, unread: int
+) -> tuple[Response, tuple[Any, ...]]:
+    """The response (detached, read without the ORM) and, as a key, everything its page
+    shows this reader: two small queries. NotFound if there is no such response."""
+    connection = session.connection()
+    row = connection.execute(
+        _response_with_facts(), {"response": response_id, "reader": actor.id}
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no response with id {response_id}")
+    values = tuple(row)
+    columns = len(Response.__table__.columns)  # type: ignore[attr-defined]
+    response = Response(**dict(zip(row._fields[:columns], values[:columns], strict=True)))
+    themes = connection.execute(_themes()).all()
+    key = (
+        "response-page",
+        (actor.id, actor.name, actor.role, actor.groups),
+        unread,
+        values,  # the response's every column, then the facts
+        tuple(tuple(theme) for theme in themes),
+        is_overdue(response),
+    )
+    return response, key
+
+
+def page_bytes(
+    cache_: PageCache,
+    key: tuple[Any, ...] | None,
+    csrf_token: str,
+    build: Callable[[], CachedPage],
+) -> bytes:
+    """The page for this reader: kept, or built now (and kept, unless key is None)."""
+    found = cache_.get(key) if key is not None else None
+    if found is None:
+        found = build()
+        if key is not None:
+            cache_.put(key, found)
+    return found.filled(csrf_token)
