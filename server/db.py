@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -77,3 +78,29 @@ def write_session(engine: Engine) -> Session:
 
 def read_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+def quick_read_session(engine: Engine) -> Session:
+    """A session for a request that only reads and is read often (a download, the
+    response page). On PostgreSQL it runs without a transaction: at READ COMMITTED
+    each statement sees what was committed when it started either way, and a BEGIN
+    and a ROLLBACK are two round trips spared. SQLite keeps its one snapshot."""
+    session = read_session(engine)
+    if not is_sqlite(engine):
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
+
+
+def quick_read_limiter(state: Any) -> anyio.CapacityLimiter:
+    """How many quick reads (downloads, kept response pages) run at once in this
+    process (state: app.state).
+
+    Twenty threads each making a few short queries spend their time waiting for the
+    GIL each other hold: with SQLite, one thread at a time sent 1.5 to 2.5 times as
+    many PDFs as the shared pool of 40 (bench/run.py). PostgreSQL queries wait on the
+    network instead, so a few overlap."""
+    limiter: anyio.CapacityLimiter | None = getattr(state, "quick_read_limiter", None)
+    if limiter is None:
+        threads = 1 if is_sqlite(state.engine) else 4
+        limiter = state.quick_read_limiter = anyio.CapacityLimiter(threads)
+    return limiter

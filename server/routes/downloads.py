@@ -15,7 +15,7 @@ import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import Response
 
-from ..db import is_sqlite, read_session
+from ..db import quick_read_limiter, quick_read_session
 from ..deps import NotSignedIn, authenticate, for_pages, require_token
 from ..errors import DomainError
 from ..publishing.service import StoredFile, file_content, find_file
@@ -45,13 +45,9 @@ def _client_has(request: Request, file: StoredFile) -> bool:
 def _read(
     request: Request, response_id: int, version: int, fmt: str, *, api: bool, public: bool
 ) -> tuple[StoredFile, bytes | None]:
-    engine = request.app.state.engine
-    session = read_session(engine)
-    if not is_sqlite(engine):
-        # Two independent reads of rows that do not change under us (a published file
-        # never does; who is asking is checked as of this moment either way): without
-        # a transaction PostgreSQL is spared a BEGIN and a ROLLBACK round trip each.
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    # Two independent reads of rows that do not change under us (a published file never
+    # does; who is asking is checked as of this moment either way).
+    session = quick_read_session(request.app.state.engine)
     try:
         actor = authenticate(request, session)
         try:
@@ -75,23 +71,10 @@ async def download(
     """PDF, DOCX or HTML of one version to a reader: by API token when api, else by
     cookie or token, or to anyone when the library is public."""
     read = partial(_read, request, response_id, version, fmt, api=api, public=public)
-    file, content = await anyio.to_thread.run_sync(read, limiter=_limiter(request))
+    file, content = await anyio.to_thread.run_sync(
+        read, limiter=quick_read_limiter(request.app.state)
+    )
     return send(request, file, content, public=public)
-
-
-def _limiter(request: Request) -> anyio.CapacityLimiter:
-    """How many downloads read the database at once, in this process.
-
-    Twenty threads each making a few short queries spend their time waiting for the
-    GIL each other hold: with SQLite, one thread at a time sent 1.5 to 2.5 times as
-    many PDFs as the shared pool of 40 (bench/run.py). PostgreSQL queries wait on the
-    network instead, so a few overlap."""
-    state = request.app.state
-    limiter: anyio.CapacityLimiter | None = getattr(state, "download_limiter", None)
-    if limiter is None:
-        threads = 1 if is_sqlite(state.engine) else 4
-        limiter = state.download_limiter = anyio.CapacityLimiter(threads)
-    return limiter
 
 
 def send(request: Request, file: StoredFile, content: bytes | None, *, public: bool) -> Response:

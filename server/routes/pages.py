@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlmodel import Session
 
 from ..accounts.users import Actor
 from ..comments import rendered
-from ..db import read_session
+from ..db import quick_read_limiter, quick_read_session
 from ..deps import Csrf, CurrentActor, SessionDep, signed_in
 from ..drafting import access, editing
 from ..drafting.limits import BODY_MAX
@@ -209,11 +210,14 @@ async def response_page(request: Request, response_id: int = Id()) -> Response:
     """The response page. Its work runs in one worker thread, start to end (session,
     who is asking, the page): the usual dependencies would take three thread hops,
     which cost as much as sending the kept page does."""
-    return await run_in_threadpool(_response_page, request, response_id)
+    work = partial(_response_page, request, response_id)
+    return await anyio.to_thread.run_sync(work, limiter=quick_read_limiter(request.app.state))
 
 
 def _response_page(request: Request, response_id: int) -> Response:
-    with read_session(request.app.state.engine) as session:
+    # Reads only, and the key is read before the page is built, so a change committed
+    # in between gives a newer page, never one older than its key.
+    with quick_read_session(request.app.state.engine) as session:
         actor = signed_in(request, session)
         response, found_key = response_and_key(session, actor, response_id, request.state.unread)
         access.require_view(actor, response)
