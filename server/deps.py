@@ -15,7 +15,6 @@ from .accounts.tokens import actor_for_token
 from .accounts.users import Actor, active_actor
 from .db import read_session, write_session
 from .errors import DomainError
-from .notifications.service import unread_count
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
 
 
@@ -73,19 +72,19 @@ def authenticate(request: Request, session: Session) -> Actor | None:
     return actor
 
 
-def for_pages(request: Request, session: Session, actor: Actor | None) -> None:
+def for_pages(request: Request, actor: Actor | None) -> None:
     """What every rendered page needs besides the actor: the CSRF token, and for a
     signed-in person's GET page the unread count in its header."""
     request.state.csrf_token = csrf_token_for(request.session)
     request.state.user = actor
     if actor is not None and request.method == "GET" and not request.url.path.startswith("/api/"):
-        request.state.unread = unread_count(session, actor.id)
+        request.state.unread = actor.unread
 
 
 def optional_actor(request: Request, session: SessionDep) -> Actor | None:
     """The signed-in user, by bearer token (API and GET pages) or session cookie."""
     actor = authenticate(request, session)
-    for_pages(request, session, actor)
+    for_pages(request, actor)
     return actor
 
 
@@ -105,7 +104,7 @@ def _required(actor: Actor | None) -> Actor:
 def signed_in(request: Request, session: Session) -> Actor:
     """CurrentActor, for a handler that runs its whole request in one thread."""
     actor = authenticate(request, session)
-    for_pages(request, session, actor)
+    for_pages(request, actor)
     return _required(actor)
 
 

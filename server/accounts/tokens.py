@@ -41,7 +41,7 @@ def actor_for_token(session: Session, plain: str) -> Actor | None:
 
 
 @cache  # built once: making the statement cost more than running it (bench/run.py)
-def _actor_by_token() -> Select[int | None, str, str, str, str]:
+def _actor_by_token() -> Select[int | None, str, str, str, str | None, int]:
     return (
         active_actor_rows()
         .join(ApiToken, col(ApiToken.user_id) == col(User.id))

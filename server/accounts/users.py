@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Row, Select, bindparam
+from sqlalchemy import Row, Select, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, delete, select
 
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Role, User, UserGroup
+from ..models import Notification, Role, User, UserGroup
 from .passwords import hash_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -29,6 +29,9 @@ class Actor:
     name: str
     role: str
     groups: frozenset[str]
+    # Their unread notifications as this request began, for the header of the pages
+    # they are sent: read in the same query as who they are. Not part of who they are.
+    unread: int = field(default=0, compare=False)
 
     @property
     def is_admin(self) -> bool:
@@ -169,12 +172,27 @@ def actor_for(session: Session, user: User) -> Actor:
     return Actor(user.id, user.email, user.name, user.role, groups_of(session, user.id))
 
 
-def active_actor_rows() -> Select[int | None, str, str, str, str]:
-    """An active user and their groups, one row per group (one row, group None, if none):
-    who is asking, found in one query. Narrow it with .where(); read it with actor_of_rows."""
+ActorRow = Row[int | None, str, str, str, str | None, int]
+
+
+def active_actor_rows() -> Select[int | None, str, str, str, str | None, int]:
+    """An active user and their groups, one row per group (one row, group None, if none),
+    with their unread count: who is asking, found in one query. Narrow it with .where();
+    read it with actor_of_rows."""
+    unread = (
+        core_select(func.count())
+        .select_from(Notification)
+        .where(col(Notification.user_id) == col(User.id), col(Notification.read_at).is_(None))
+        .scalar_subquery()
+    )
     return (
         core_select(
-            col(User.id), col(User.email), col(User.name), col(User.role), col(UserGroup.group)
+            col(User.id),
+            col(User.email),
+            col(User.name),
+            col(User.role),
+            col(UserGroup.group),
+            unread,
         )
         .select_from(User)
         .outerjoin(UserGroup, col(UserGroup.user_id) == col(User.id))
@@ -182,18 +200,18 @@ def active_actor_rows() -> Select[int | None, str, str, str, str]:
     )
 
 
-def actor_of_rows(rows: Sequence[Row[int | None, str, str, str, str]]) -> Actor | None:
+def actor_of_rows(rows: Sequence[ActorRow]) -> Actor | None:
     if not rows:
         return None
-    user_id, email, name, role, _ = rows[0]
+    user_id, email, name, role, _, unread = rows[0]
     assert user_id is not None
     # The outer join gives one row with no group to a user in none.
     groups = frozenset(r[4] for r in rows if r[4] is not None)
-    return Actor(user_id, email, name, role, groups)
+    return Actor(user_id, email, name, role, groups, unread)
 
 
 @cache  # built once: making the statement cost more than running it (bench/run.py)
-def _actor_by_id() -> Select[int | None, str, str, str, str]:
+def _actor_by_id() -> Select[int | None, str, str, str, str | None, int]:
     return active_actor_rows().where(col(User.id) == bindparam("user_id"))
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import cache
 
-from sqlalchemy import Select, bindparam
-from sqlalchemy import select as core_select
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, col, select, update
 
 from ..models import (
     Approval,
@@ -171,23 +168,6 @@ def send_due_reminders(session: Session, base_url: str, now: datetime | None = N
         session.add(Reminder(response_id=response.id, round=response.review_round))
         session.flush()
     return reminded
-
-
-def unread_count(session: Session, user_id: int) -> int:
-    """For the header of every page: one statement built once, run without the ORM
-    (a fifth of the cost of the ORM's select, bench/run.py)."""
-    return int(session.connection().execute(_unread(), {"user_id": user_id}).scalar_one())
-
-
-@cache
-def _unread() -> Select[int]:
-    return (
-        core_select(func.count())
-        .select_from(Notification)
-        .where(
-            col(Notification.user_id) == bindparam("user_id"), col(Notification.read_at).is_(None)
-        )
-    )
 
 
 def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:

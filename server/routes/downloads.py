@@ -58,7 +58,7 @@ def _read(
             file = find_file(session, actor, response_id, version, fmt, public=public)
         except DomainError:
             if not api:  # the error page's header shows who is signed in, as on any page
-                for_pages(request, session, actor)
+                for_pages(request, actor)
             raise
         return file, None if _client_has(request, file) else file_content(session, file)
     finally:
