@@ -18,6 +18,7 @@ It prints a table and writes the figures to bench/results/<timestamp>.json.
 
     .venv/bin/python bench/run.py [--engine sqlite|postgresql|both] [--duration S]
                                   [--only healthz,page,comment,publish,pdf]
+                                  [--pg-workers N]
 
 --only measures a subset (/healthz always: it is the baseline); by default, everything.
 
@@ -718,6 +719,11 @@ def main() -> None:
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
     parser.add_argument(
+        "--pg-workers", type=int, default=2, choices=range(1, 9), metavar="N",
+        help="PostgreSQL server processes (2); 1 compares with SQLite process for process, "
+             "as wrk's keep-alive connections may not spread over several",
+    )  # fmt: skip
+    parser.add_argument(
         "--load", choices=["auto", "wrk", "python"], default="auto",
         help="load generator: wrk when installed (auto), or bench/load.py",
     )  # fmt: skip
@@ -747,7 +753,9 @@ def main() -> None:
         admin = os.environ.get("TABLED_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
         with postgres_database(admin) as url:
             if url is not None:
-                results["PostgreSQL"] = bench_engine("PostgreSQL", url, 2, args.duration, only)
+                results["PostgreSQL"] = bench_engine(
+                    "PostgreSQL", url, args.pg_workers, args.duration, only
+                )
     if not results:
         raise SystemExit("nothing was measured")
     RESULTS.mkdir(exist_ok=True)
