@@ -22,6 +22,7 @@ author renamed elsewhere shows within the same few minutes as before.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -45,6 +46,7 @@ PAGE_CACHE_BYTES = 96 * 1024 * 1024  # per process: about 130 pages of 60 positi
 class CachedPage:
     chunks: tuple[bytes, ...]  # the page, cut where the CSRF token goes
     made_at: float
+    digest: str = ""  # of the chunks: with a token, the page's ETag
 
     @property
     def size(self) -> int:
@@ -52,6 +54,11 @@ class CachedPage:
 
     def filled(self, csrf_token: str) -> bytes:
         return csrf_token.encode("ascii").join(self.chunks)
+
+    def etag(self, csrf_token: str) -> str:
+        """Changes with the page's bytes: its content or the session's token."""
+        tag = hashlib.sha256(f"{self.digest}:{csrf_token}".encode()).hexdigest()[:32]
+        return f'"{tag}"'
 
 
 PageCache = RenderCache[CachedPage]
@@ -62,7 +69,12 @@ def new_page_cache() -> PageCache:
 
 
 def cut(html: str, made_at: float) -> CachedPage:
-    return CachedPage(tuple(part.encode() for part in html.split(CSRF_SLOT)), made_at)
+    chunks = tuple(part.encode() for part in html.split(CSRF_SLOT))
+    digest = hashlib.sha256()
+    for chunk in chunks:  # length first, so moving a slot changes the digest
+        digest.update(len(chunk).to_bytes(8, "big"))
+        digest.update(chunk)
+    return CachedPage(chunks, made_at, digest.hexdigest())
 
 
 @cache  # built once: making the statement costs more than running it
@@ -140,16 +152,13 @@ def response_and_key(
     return response, key
 
 
-def page_bytes(
-    cache_: PageCache,
-    key: tuple[Any, ...] | None,
-    csrf_token: str,
-    build: Callable[[], CachedPage],
-) -> bytes:
+def kept_or_built(
+    cache_: PageCache, key: tuple[Any, ...] | None, build: Callable[[], CachedPage]
+) -> CachedPage:
     """The page for this reader: kept, or built now (and kept, unless key is None)."""
     found = cache_.get(key) if key is not None else None
     if found is None:
         found = build()
         if key is not None:
             cache_.put(key, found)
-    return found.filled(csrf_token)
+    return found

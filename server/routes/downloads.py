@@ -19,6 +19,7 @@ from ..db import quick_read_limiter, quick_read_session
 from ..deps import NotSignedIn, authenticate, for_pages, require_token
 from ..errors import DomainError
 from ..publishing.service import StoredFile, file_content, find_file
+from .conditional import client_has
 
 # A version never changes, so a cached copy is good for a year. 'private' unless
 # the library is public: then shared caches may keep it too.
@@ -28,18 +29,12 @@ CACHE_PRIVATE = "private, max-age=31536000, immutable"
 HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
-    # If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored.
-    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return "*" in tags or etag in tags
-
-
 def _etag(file: StoredFile) -> str:
     return f'"{file.sha256}"'
 
 
 def _client_has(request: Request, file: StoredFile) -> bool:
-    return _matches(request.headers.get("if-none-match", ""), _etag(file))
+    return client_has(request, _etag(file))
 
 
 def _read(

@@ -30,11 +30,12 @@ from ..publishing.service import latest_publication
 from ..rendering.diff import diff_html
 from ..rendering.document import CSRF_SLOT, document_for
 from ..rendering.markdown import render_markdown
-from ..rendering.page_cache import CachedPage, cut, page_bytes, response_and_key
+from ..rendering.page_cache import CachedPage, cut, kept_or_built, response_and_key
 from ..rendering.templates import render, render_html
 from ..themes.service import list_themes, slugify
 from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
+from .conditional import client_has
 from .forms import field_errors, pop_flash, redirect
 from .params import Id
 
@@ -231,8 +232,14 @@ def _response_page(request: Request, response_id: int) -> Response:
             html = render_html(request, "responses/page.html", context)
             return cut(html, context["document"].made_at)
 
-        page = page_bytes(request.app.state.page_cache, key, request.state.csrf_token, build)
-    return HTMLResponse(page)
+        page = kept_or_built(request.app.state.page_cache, key, build)
+    token = request.state.csrf_token
+    # A reload or Back on a slow phone line costs a 304, not 700 KB, when nothing changed;
+    # no-cache makes the browser ask every time, so a change always shows.
+    headers = {"ETag": page.etag(token), "Cache-Control": "private, no-cache"}
+    if client_has(request, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(page.filled(token), headers=headers)
 
 
 @router.get("/responses/{response_id}/edit")

@@ -233,3 +233,28 @@ def test_text_that_looks_like_the_token_s_slot_stays_text(
         shown = re.search(r"Look: (.*?) end", page)
         assert shown is not None and director.csrf not in shown.group(1)
         assert f"Look: {html.unescape(text)} end" in text_of(page)
+
+
+def test_reloading_an_unchanged_page_costs_a_304_until_something_changes(
+    browser_for, api_for, people, futures_review
+):
+    director = browser_for(people.director)
+    url = f"/responses/{futures_review}"
+    first = director.get(url)
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = director.get(url, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    api_for(people.futures).post(
+        f"/api/v1/responses/{futures_review}/comments", json={"body": "Something new"}
+    )
+    changed = director.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and "Something new" in changed.text
+    assert changed.headers["ETag"] != tag
+
+
+def test_another_session_s_copy_of_the_page_is_never_taken_for_mine(browser_for, people, small):
+    mine, other = browser_for(people.director), browser_for(people.director)
+    tag = other.get(f"/responses/{small}").headers["ETag"]
+    reply = mine.get(f"/responses/{small}", headers={"If-None-Match": tag})
+    assert reply.status_code == 200 and mine.csrf in reply.text
