@@ -129,7 +129,7 @@ def _themes_fingerprint() -> Any:
 
 
 def response_and_key(
-    session: Session, actor: Actor, response_id: int, unread: int
+    session: Session, actor: Actor, response_id: int
 ) -> tuple[Response, tuple[Any, ...]]:
     """The response (detached, read without the ORM) and, as a key, everything its page
     shows this reader: one query. NotFound if there is no such response."""
@@ -145,7 +145,7 @@ def response_and_key(
     key = (
         "response-page",
         (actor.id, actor.name, actor.role, actor.groups),
-        unread,
+        actor.unread,  # not part of the Actor's equality, so named here
         values,  # the response's every column, the facts, the themes
         is_overdue(response),
     )

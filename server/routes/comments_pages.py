@@ -29,6 +29,7 @@ from ..models import Response as ResponseRow
 from ..rendering.templates import is_htmx, render
 from ..themes.service import slugify
 from ..workflow.registry import workflow_for
+from .conditional import client_has
 from .forms import field_errors, redirect
 from .params import Id
 
@@ -457,7 +458,7 @@ def comments_stamp(
     access.require_read(actor, response)
     etag = f'"{rendered.stamp(response)}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if request.headers.get("If-None-Match") == etag:
+    if client_has(request, etag):
         return Response(status_code=304, headers=headers)
     headers["HX-Trigger"] = "tbl-comments-changed"
     return Response(status_code=204, headers=headers)
@@ -480,7 +481,7 @@ def comments_section(
         raise NotFound(f"this response has no comments section {key!r}")
     etag = f'"{board.etags[key]}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if request.headers.get("If-None-Match") == etag:
+    if client_has(request, etag):
         return Response(status_code=304, headers=headers)
     own = rendered.own_changeable(board, actor, response)
     return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)

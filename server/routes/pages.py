@@ -220,7 +220,7 @@ def _response_page(request: Request, response_id: int) -> Response:
     # in between gives a newer page, never one older than its key.
     with quick_read_session(request.app.state.engine) as session:
         actor = signed_in(request, session)
-        response, found_key = response_and_key(session, actor, response_id, request.state.unread)
+        response, found_key = response_and_key(session, actor, response_id)
         access.require_view(actor, response)
         flash = pop_flash(request)
         # A page with a flash message is shown once, so it is never kept.
