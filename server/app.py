@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from .accounts.sessions import COOKIE_FIELD
 from .comments.rendered import RenderCache, RenderedBoard
 from .config import PROJECT_ROOT, Settings, get_settings
 from .db import make_engine
@@ -36,7 +37,7 @@ from .routes import (
     themes_pages,
     workflow_pages,
 )
-from .security import BodySizeLimit, SecurityHeaders
+from .security import BodySizeLimit, SecurityHeaders, is_secret_field
 from .workflow.registry import workflows
 
 API_DESCRIPTION = """Tabled's JSON API. Authenticate with `Authorization: Bearer TOKEN`;
@@ -130,7 +131,7 @@ def _kept_text(request: Request) -> list[tuple[str, str]]:
     return [
         (k, v)
         for k, v in form.multi_items()
-        if isinstance(v, str) and k not in ("csrf_token",) and len(v) > 0
+        if isinstance(v, str) and not is_secret_field(k) and len(v) > 0
     ][:20]
 
 
@@ -138,7 +139,7 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if isinstance(exc, NotSignedIn) and not _wants_json(request):
-            request.session.pop("uid", None)
+            request.session.pop(COOKIE_FIELD, None)
         reasons = exc.extra if isinstance(exc.extra, list) else None
         response = _error_page(request, exc.status_code, exc.message, reasons)
         if isinstance(exc, NotSignedIn) and _wants_json(request):

@@ -24,8 +24,13 @@ class Settings(BaseSettings):
     https: bool = False
     session_max_age: int = 14 * 24 * 3600
     max_body_bytes: int = 2 * 1024 * 1024
+    # Sign-in throttling (accounts/signin.py): wrong passwords one address may send for
+    # one account before each further try waits (1, 2, 4... minutes, at most the window),
+    # and failures on one account from all addresses after which only addresses that
+    # signed in to it before may try, within the window.
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
+    login_account_limit: int = 100
     # The body that publishes the briefings, named on every cover and in the feed.
     body_name: str = "Tabled"
     # May visitors who are not signed in read the library and download briefings?

@@ -12,7 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from .accounts.tokens import actor_for_token
-from .accounts.users import Actor, active_actor
+from .accounts.sessions import actor_for_cookie
+from .accounts.users import Actor
 from .db import read_session, write_session
 from .errors import DomainError
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
@@ -63,13 +64,7 @@ def authenticate(request: Request, session: Session) -> Actor | None:
             raise NotSignedIn("API tokens work on /api/v1 routes and on GET pages only")
         request.state.via_token = True
         return actor
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
-        return None
-    actor = active_actor(session, user_id)
-    if actor is None:  # deleted or deactivated since signing in
-        request.session.clear()
-    return actor
+    return actor_for_cookie(request, session)  # the session record, user and groups
 
 
 def for_pages(request: Request, actor: Actor | None) -> None:

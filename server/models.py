@@ -48,10 +48,31 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
-class LoginFailure(SQLModel, table=True):
-    __tablename__ = "login_failure"
+class UserSession(SQLModel, table=True):
+    """One signed-in browser. The cookie carries a random key; only its SHA-256 is kept,
+    so reading this table does not let anyone sign in as its users."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    # How the person proved who they are: "password" today, a sign-on provider later.
+    method: str = Field(max_length=20, default="password")
+    user_agent: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Every password sign-in, right or wrong: the audit trail, and what throttling counts."""
+
+    __tablename__ = "sign_in_attempt"
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
+    address: str = Field(default="", max_length=64)
+    succeeded: bool = False
     at: datetime = Field(default_factory=utcnow, index=True)
 
 

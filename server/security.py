@@ -1,10 +1,11 @@
-"""CSRF tokens, security headers and the request size limit."""
+"""CSRF tokens, security headers, what never to echo, and the request size limit."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
 import json
+import re
 import secrets
 from typing import Any
 
@@ -18,6 +19,22 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+# Form fields that may hold a secret: never shown back on a page, never logged.
+_SECRET_FIELD = re.compile(r"pass|secret|token|credential|api_?key|otp", re.IGNORECASE)
+# Pages about who you are: a shared or back-button cache must not keep them.
+_PRIVATE_PATHS = ("/login", "/logout", "/account", "/admin")
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether a form field's name suggests a password, token or other secret."""
+    return bool(_SECRET_FIELD.search(name))
+
+
+def _private(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in _PRIVATE_PATHS)
 
 
 def csrf_token_for(session: dict[str, Any]) -> str:
@@ -44,9 +61,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        private = _private(scope.get("path", ""))
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
+                headers = list(message.get("headers") or [])
+                if private or message["status"] >= 400:
+                    # Error pages may show back what was typed; account pages, who you are.
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append(NO_STORE)
+                message["headers"] = headers
                 present = {k.lower() for k, _ in headers}
                 for key, value in (
                     (b"x-content-type-options", b"nosniff"),
@@ -123,6 +147,7 @@ async def _too_large(scope: Scope, send: Send, limit: int) -> None:
             "headers": [
                 (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
+                NO_STORE,
             ],
         }
     )

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Row, Select, bindparam, func
+from sqlalchemy import Row, Select, bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, delete, select
 
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Notification, Role, User, UserGroup
+from ..models import Notification, Role, User, UserGroup, UserSession, utcnow
 from .passwords import hash_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -86,13 +86,15 @@ def create_user(
     email = normalise_email(email)
     _validate(email, name, role, password)
     clean_groups = validate_groups(groups)
+    # Argon2 first, before any statement: hashing is slow, and no lock should wait on it.
+    password_hash = hash_password(password) if password else ""
     if session.exec(select(User).where(User.email == email)).first():
         raise Conflict(f"a user with email {email} already exists", field="email")
     user = User(
         email=email,
         name=name.strip(),
         role=role,
-        password_hash=hash_password(password) if password else "",
+        password_hash=password_hash,
     )
     session.add(user)
     session.flush()
@@ -120,6 +122,8 @@ def update_user(
         raise Invalid("you cannot remove your own admin role or deactivate yourself", field="role")
     user.name = name.strip()
     user.role = role
+    if user.active and not active:
+        end_sessions(session, user_id)  # signed out everywhere, and stays so if reactivated
     user.active = active
     session.add(user)
     session.exec(delete(UserGroup).where(col(UserGroup.user_id) == user_id))
@@ -129,15 +133,44 @@ def update_user(
     return user
 
 
-def set_password(session: Session, user_id: int, password: str) -> None:
+def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(
             f"the password must have at least {MIN_PASSWORD} characters", field="password"
         )
+
+
+def set_password(
+    session: Session, user_id: int, password: str, *, keep_session: int | None = None
+) -> None:
+    """Replace the password; every session of the user ends but `keep_session` (the
+    browser that changed it), so a stolen cookie dies with the old password."""
+    check_new_password(password)
+    set_password_hash(session, user_id, hash_password(password), keep_session=keep_session)
+
+
+def set_password_hash(
+    session: Session, user_id: int, password_hash: str, *, keep_session: int | None = None
+) -> None:
+    """set_password with the hash made beforehand, outside any write transaction."""
     user = get_user(session, user_id)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     session.add(user)
+    end_sessions(session, user_id, keep=keep_session)
     session.flush()
+
+
+def end_sessions(session: Session, user_id: int, *, keep: int | None = None) -> int:
+    """End every session of the user (but `keep`), everywhere: how many ended."""
+    statement = (
+        update(UserSession)
+        .where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if keep is not None:
+        statement = statement.where(col(UserSession.id) != keep)
+    result = session.connection().execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def get_user(session: Session, user_id: int) -> User:
@@ -203,7 +236,9 @@ def active_actor_rows() -> Select[int | None, str, str, str, str | None, int]:
 def actor_of_rows(rows: Sequence[ActorRow]) -> Actor | None:
     if not rows:
         return None
-    user_id, email, name, role, _, unread = rows[0]
+    # By position: a caller may add columns after these six (accounts/sessions.py).
+    first = rows[0]
+    user_id, email, name, role, unread = first[0], first[1], first[2], first[3], first[5]
     assert user_id is not None
     # The outer join gives one row with no group to a user in none.
     groups = frozenset(r[4] for r in rows if r[4] is not None)

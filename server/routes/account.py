@@ -1,18 +1,19 @@
-"""The signed-in user's own page: API tokens and password."""
+"""The signed-in user's own page: API tokens, sessions and password."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts import tokens, users
-from ..accounts.passwords import verify_password
+from ..accounts import sessions, tokens, users
+from ..accounts.passwords import hash_password, verify_password
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..errors import Invalid
 from ..rendering.templates import render
 from .forms import pop_flash, redirect
+from .params import Id
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,6 +28,8 @@ def _page(
 ) -> Response:
     context = {
         "tokens": tokens.list_tokens(session, actor.id),
+        "sessions": sessions.list_sessions(session, actor.id),
+        "this_session": getattr(request.state, "session_id", None),
         "errors": {},
         "flash": pop_flash(request),
         **extra,
@@ -56,7 +59,7 @@ def revoke_token(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    token_id: int = Path(ge=1, le=2**31 - 1),
+    token_id: int = Id(),
 ) -> Response:
     tokens.revoke_token(session, actor.id, token_id)
     session.commit()
@@ -68,16 +71,41 @@ def change_password(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    current: Annotated[str, Form(max_length=1000)] = "",
-    new: Annotated[str, Form(max_length=1000)] = "",
+    current_password: Annotated[str, Form(max_length=1000)] = "",
+    new_password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
+    """A new password ends every other session of the user; this browser stays in."""
     user = users.get_user(session, actor.id)
     try:
-        if not verify_password(user.password_hash, current):
-            raise Invalid("your current password is not right", field="current")
-        users.set_password(session, actor.id, new)
+        if not verify_password(user.password_hash, current_password):
+            raise Invalid("your current password is not right", field="current_password")
+        users.check_new_password(new_password)
     except Invalid as exc:
-        field = "current" if exc.field == "current" else "new"  # the form's field names
+        field = "current_password" if exc.field == "current_password" else "new_password"
         return _page(request, session, actor, errors={field: exc.message}, status_code=422)
+    new_hash = hash_password(new_password)  # before the writes: Argon2 is slow
+    users.set_password_hash(
+        session, actor.id, new_hash, keep_session=getattr(request.state, "session_id", None)
+    )
     session.commit()
-    return redirect("/account", "Password changed.", request)
+    return redirect("/account", "Password changed: you are signed out everywhere else.", request)
+
+
+@router.post("/account/sessions/{session_id}/end", dependencies=[Csrf])
+def end_session(
+    request: Request, session: SessionDep, actor: CurrentActor, session_id: int = Id()
+) -> Response:
+    sessions.end_session(session, actor.id, session_id)
+    session.commit()
+    if session_id == getattr(request.state, "session_id", None):
+        request.session.clear()
+        return redirect("/login")
+    return redirect("/account", "Session ended: that browser is signed out.", request)
+
+
+@router.post("/account/sessions/end-others", dependencies=[Csrf])
+def end_other_sessions(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ended = users.end_sessions(session, actor.id, keep=getattr(request.state, "session_id", None))
+    session.commit()
+    noun = "session" if ended == 1 else "sessions"
+    return redirect("/account", f"Ended {ended} other {noun}.", request)

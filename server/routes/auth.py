@@ -7,14 +7,24 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts.signin import authenticate
+from ..accounts import sessions
+from ..accounts.signin import Throttle, sign_in
+from ..accounts.users import end_sessions
 from ..deps import Csrf, OptionalActor, SessionDep
 from ..errors import DomainError
 from ..rendering.templates import render
-from ..security import csrf_token_for
 from .forms import redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
+
+
+def _throttle(request: Request) -> Throttle:
+    settings = request.app.state.settings
+    return Throttle(
+        free_failures=settings.login_max_failures,
+        window_seconds=settings.login_window_seconds,
+        account_limit=settings.login_account_limit,
+    )
 
 
 @router.get("/login")
@@ -27,22 +37,21 @@ def login_form(request: Request, actor: OptionalActor, next: str = "/") -> Respo
 @router.post("/login", dependencies=[Csrf])
 def login(
     request: Request,
-    session: SessionDep,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    settings = request.app.state.settings
+    # No request-wide session: sign_in opens its own short ones around the slow hash.
     try:
-        user = authenticate(
-            session,
-            email,
-            password,
-            max_failures=settings.login_max_failures,
-            window_seconds=settings.login_window_seconds,
+        signed = sign_in(
+            request.app.state.engine,
+            email=email,
+            password=password,
+            address=sessions.client_address(request),
+            user_agent=request.headers.get("user-agent", ""),
+            throttle=_throttle(request),
         )
     except DomainError as exc:
-        session.commit()  # keep the record of the failure for throttling
         request.state.user = None
         return render(
             request,
@@ -50,14 +59,15 @@ def login(
             {"next": safe_next(next), "email": email, "errors": {"email": exc.message}},
             status_code=exc.status_code if exc.status_code == 429 else 400,
         )
-    session.commit()
-    request.session.clear()  # a fresh session on sign-in: no fixation
-    request.session["uid"] = user.id
-    csrf_token_for(request.session)
+    sessions.remember(request, signed.key)  # a fresh cookie on sign-in: no fixation
     return redirect(safe_next(next))
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep, actor: OptionalActor) -> Response:
+    """Signing out signs this person out everywhere: every session of theirs ends."""
+    if actor is not None:
+        end_sessions(session, actor.id)
+        session.commit()
     request.session.clear()
     return redirect("/login")

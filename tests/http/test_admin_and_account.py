@@ -325,35 +325,35 @@ def test_changing_the_password_replaces_the_old_one(app, browser_for, people):
     client = browser_for(people.member)
     page = _follow(
         client,
-        client.submit("/account/password", {"current": PASSWORD, "new": "a-brand-new-password"}),
+        client.submit("/account/password", {"current_password": PASSWORD, "new_password": "a-brand-new-password"}),
     )
-    assert flash(page.text) == "Password changed."
+    assert flash(page.text) == "Password changed: you are signed out everywhere else."
     assert not _can_sign_in(app, people.member.email, PASSWORD)
     assert _can_sign_in(app, people.member.email, "a-brand-new-password")
 
 
 def test_a_wrong_current_password_is_shown_beside_that_field(app, browser_for, people):
     page = browser_for(people.member).submit(
-        "/account/password", {"current": "not-my-password", "new": "a-brand-new-password"}
+        "/account/password", {"current_password": "not-my-password", "new_password": "a-brand-new-password"}
     )
     assert page.status_code == 422
-    assert error_beside(page.text, "current") == "your current password is not right"
+    assert error_beside(page.text, "current_password") == "your current password is not right"
     assert _can_sign_in(app, people.member.email, PASSWORD)
 
 
 def test_a_short_new_password_is_shown_beside_the_new_password_field(app, browser_for, people):
     page = browser_for(people.member).submit(
-        "/account/password", {"current": PASSWORD, "new": "short"}
+        "/account/password", {"current_password": PASSWORD, "new_password": "short"}
     )
     assert page.status_code == 422
-    assert "at least 10 characters" in error_beside(page.text, "new")
+    assert "at least 10 characters" in error_beside(page.text, "new_password")
     assert _can_sign_in(app, people.member.email, PASSWORD)
 
 
 def test_changing_the_password_needs_the_csrf_token(app, browser_for, people):
     page = browser_for(people.member).post(
         "/account/password",
-        data={"current": PASSWORD, "new": "a-brand-new-password"},
+        data={"current_password": PASSWORD, "new_password": "a-brand-new-password"},
         follow_redirects=False,
     )
     assert page.status_code == 403

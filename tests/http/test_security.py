@@ -42,6 +42,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/account/tokens"): "signed_in",
     ("POST", "/account/tokens/{token_id}/revoke"): "signed_in",
     ("POST", "/account/password"): "signed_in",
+    ("POST", "/account/sessions/{session_id}/end"): "signed_in",
+    ("POST", "/account/sessions/end-others"): "signed_in",
     ("GET", "/notifications"): "signed_in",
     ("POST", "/notifications/read"): "signed_in",
     ("POST", "/preview"): "signed_in",
@@ -214,6 +216,7 @@ def test_each_route_admits_exactly_its_people(
         "user_id": people.member.id,
         "slug": "efficiency",
         "token_id": 1,
+        "session_id": 1,
         "comment_id": _a_comment(session, people.director, rid),
         "key": "general",
     }
@@ -267,6 +270,7 @@ def test_state_changing_forms_refuse_a_missing_or_wrong_csrf_token(
         "user_id": people.member.id,
         "slug": "efficiency",
         "token_id": 1,
+        "session_id": 1,
         "comment_id": _a_comment(session, people.director, rid),
     }
     admin = browser_for(people.admin)
