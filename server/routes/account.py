@@ -74,7 +74,8 @@ def change_password(
     current_password: Annotated[str, Form(max_length=1000)] = "",
     new_password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    """A new password ends every other session of the user; this browser stays in."""
+    """A new password ends every session of the user, this one too, so even a copy of
+    this browser's cookie stops working; this browser gets a fresh session."""
     user = users.get_user(session, actor.id)
     try:
         if not verify_password(user.password_hash, current_password):
@@ -84,9 +85,8 @@ def change_password(
         field = "current_password" if exc.field == "current_password" else "new_password"
         return _page(request, session, actor, errors={field: exc.message}, status_code=422)
     new_hash = hash_password(new_password)  # before the writes: Argon2 is slow
-    users.set_password_hash(
-        session, actor.id, new_hash, keep_session=getattr(request.state, "session_id", None)
-    )
+    users.set_password_hash(session, actor.id, new_hash)
+    sessions.start_session(request, session, actor.id)
     session.commit()
     return redirect("/account", "Password changed: you are signed out everywhere else.", request)
 
