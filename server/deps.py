@@ -11,8 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from .accounts.tokens import actor_for_token
 from .accounts.sessions import actor_for_cookie
+from .accounts.tokens import actor_for_token
 from .accounts.users import Actor
 from .db import read_session, write_session
 from .errors import DomainError

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from .drafting.limits import BODY_MAX, HEADING_MAX, PUBLISHER_MAX, TITLE_MAX, URL_MAX
+from .routes.params import JsonId
 
 
 class Strict(BaseModel):
@@ -36,7 +37,7 @@ class PositionIn(Strict):
     heading: str = Field(min_length=1, max_length=HEADING_MAX)
     body: str = Field(default="", max_length=BODY_MAX)
     themes: list[str] = Field(default_factory=list, max_length=50)
-    base_revision: int = Field(ge=1, le=2**31 - 1)
+    base_revision: JsonId
 
 
 class PositionOut(BaseModel):
@@ -109,7 +110,7 @@ class InvalidInput(BaseModel):
 class ActionIn(Strict):
     action: str = Field(min_length=1, max_length=60)
     note: str = Field(default="", max_length=5000)
-    revision: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    revision: JsonId | None = None
     # publish only: add the consultation report as the briefing's annex
     annex: bool = False
 
@@ -145,8 +146,8 @@ class PublicationOut(BaseModel):
 
 class CommentIn(Strict):
     body: str = Field(max_length=100_000)  # the 20,000 limit is checked with a clear message
-    position_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    parent_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    position_id: JsonId | None = None  # ids are JSON numbers, never strings or floats
+    parent_id: JsonId | None = None
     quote: str = Field(default="", max_length=100_000)
     # Words just before and after the quote, to tell apart a passage that repeats.
     prefix: str = Field(default="", max_length=2_000)

@@ -201,9 +201,7 @@ def list_sessions(session: Session, user_id: int) -> list[UserSession]:
 def current_session_id(session: Session, key: str | None) -> int | None:
     if key is None:
         return None
-    found = session.exec(
-        select(UserSession.id).where(UserSession.key_hash == _digest(key))
-    ).first()
+    found = session.exec(select(UserSession.id).where(UserSession.key_hash == _digest(key))).first()
     return found
 
 

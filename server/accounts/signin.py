@@ -149,4 +149,3 @@ def attempts_for(session: Session, email: str, limit: int = 50) -> list[SignInAt
         .limit(limit)
     )
     return list(session.exec(query).all())
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ..accounts import users
@@ -15,6 +15,7 @@ from ..models import Role
 from ..rendering.templates import render
 from ..workflow.registry import workflows
 from .forms import field_errors, pop_flash, redirect
+from .params import Id
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Line = Annotated[str, Form(max_length=1000)]
@@ -104,7 +105,7 @@ def edit_user_form(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    user_id: int = Path(ge=1, le=2**31 - 1),
+    user_id: int = Id(),
 ) -> Response:
     _require_admin(actor)
     user = users.get_user(session, user_id)
@@ -129,7 +130,7 @@ def update_user(
     active: Line = "",
     groups: Annotated[list[str] | None, Form()] = None,
     other_groups: Line = "",
-    user_id: int = Path(ge=1, le=2**31 - 1),
+    user_id: int = Id(),
 ) -> Response:
     _require_admin(actor)
     user = users.get_user(session, user_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,7 +42,7 @@ from ..schemas import (
 from ..themes.service import list_themes
 from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW
-from .params import Id
+from .params import Id, QueryId
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     **{code: {"model": Problem} for code in (401, 403, 404, 409)},
@@ -214,7 +214,7 @@ def update_position(
 def delete_position(
     session: SessionDep,
     actor: ApiActor,
-    base_revision: int = Query(ge=1, le=2**31 - 1),
+    base_revision: int = QueryId(),
     response_id: int = Id(),
     position_id: int = Id(),
 ) -> Response:

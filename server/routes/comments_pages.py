@@ -31,7 +31,7 @@ from ..themes.service import slugify
 from ..workflow.registry import workflow_for
 from .conditional import client_has
 from .forms import field_errors, redirect
-from .params import Id
+from .params import Id, QueryId, optional_form_id
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,11 +40,6 @@ Text = Annotated[str, Form(max_length=100_000)]
 OptionalId = Annotated[str, Form(max_length=12)]
 _SLOT = re.compile(r"^(new-(p\d{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$")
 PAGE_SLOT = "page"
-
-
-def _int_or_none(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 def board_of(
@@ -163,7 +158,7 @@ def new_comment_form(
     session: SessionDep,
     actor: CurrentActor,
     response_id: int = Id(),
-    position: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    position: Annotated[int | None, QueryId()] = None,
     paragraph: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     quote: Annotated[str, Query(max_length=5_000)] = "",
     prefix: Annotated[str, Query(max_length=400)] = "",
@@ -262,8 +257,8 @@ def post_comment(
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
-    reply = _int_or_none(parent_id)
-    where = _int_or_none(position_id)
+    reply = optional_form_id(parent_id, "parent_id")
+    where = optional_form_id(position_id, "position_id")
     values = {"body": body, "quote": quote, "prefix": prefix, "suffix": suffix}
     values["suggestion"] = suggestion
 

@@ -17,7 +17,7 @@ from ..publishing.render import long_date
 from ..rendering.templates import render, templates
 from ..themes.service import get_theme, list_themes
 from .downloads import download
-from .params import Id
+from .params import Id, QueryId
 
 router = APIRouter(include_in_schema=False)
 
@@ -100,7 +100,7 @@ def briefing_page(
     session: SessionDep,
     reader: Reader,
     response_id: int = Id(),
-    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    version: Annotated[int | None, QueryId()] = None,
 ) -> Response:
     service.published_response(session, reader, response_id, public=is_public(request))
     shown, versions = service.choose_version(session, response_id, version)
@@ -125,8 +125,8 @@ def compare_page(
     session: SessionDep,
     reader: Reader,
     response_id: int = Id(),
-    old: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
-    new: Annotated[int | None, Query(alias="to", ge=1, le=2**31 - 1)] = None,
+    old: Annotated[int | None, QueryId(alias="from")] = None,
+    new: Annotated[int | None, QueryId(alias="to")] = None,
 ) -> Response:
     """What changed between two versions; by default the latest against the one before."""
     service.published_response(session, reader, response_id, public=is_public(request))

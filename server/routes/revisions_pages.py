@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ..deps import Csrf, CurrentActor, SessionDep
@@ -13,7 +13,7 @@ from ..drafting.responses import visible_response
 from ..errors import Invalid
 from ..rendering.templates import render
 from .forms import redirect
-from .params import Id
+from .params import Id, QueryId
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,8 +39,8 @@ def compare(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    old: Annotated[int, Query(alias="from", ge=1, le=2**31 - 1)],
-    new: Annotated[int, Query(alias="to", ge=1, le=2**31 - 1)],
+    old: Annotated[int, QueryId(alias="from")],
+    new: Annotated[int, QueryId(alias="to")],
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)

@@ -16,7 +16,7 @@ from ..rendering.templates import render
 from ..workflow import service
 from .forms import redirect
 from .pages import document_context
-from .params import Id
+from .params import Id, QueryId
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,7 +90,7 @@ def audit_trail(
     actor: CurrentActor,
     response_id: int = Id(),
     action: Annotated[str | None, Query(max_length=60)] = None,
-    person: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    person: Annotated[int | None, QueryId()] = None,
 ) -> Response:
     response = visible_response(session, actor, response_id)
     everything = service.history(session, response_id)

@@ -325,7 +325,10 @@ def test_changing_the_password_replaces_the_old_one(app, browser_for, people):
     client = browser_for(people.member)
     page = _follow(
         client,
-        client.submit("/account/password", {"current_password": PASSWORD, "new_password": "a-brand-new-password"}),
+        client.submit(
+            "/account/password",
+            {"current_password": PASSWORD, "new_password": "a-brand-new-password"},
+        ),
     )
     assert flash(page.text) == "Password changed: you are signed out everywhere else."
     assert not _can_sign_in(app, people.member.email, PASSWORD)
@@ -334,7 +337,8 @@ def test_changing_the_password_replaces_the_old_one(app, browser_for, people):
 
 def test_a_wrong_current_password_is_shown_beside_that_field(app, browser_for, people):
     page = browser_for(people.member).submit(
-        "/account/password", {"current_password": "not-my-password", "new_password": "a-brand-new-password"}
+        "/account/password",
+        {"current_password": "not-my-password", "new_password": "a-brand-new-password"},
     )
     assert page.status_code == 422
     assert error_beside(page.text, "current_password") == "your current password is not right"

@@ -346,9 +346,7 @@ def test_a_session_key_nobody_issued_counts_as_signed_out(web, settings):
 
 
 @pytest.mark.parametrize("field", [{"uid": 1}, {"sid": 1}, {"sid": None}, {"sid": "k" * 500}])
-def test_a_cookie_without_a_proper_session_key_counts_as_signed_out(
-    web, settings, people, field
-):
+def test_a_cookie_without_a_proper_session_key_counts_as_signed_out(web, settings, people, field):
     # "uid" is what cookies held before session records: such a cookie signs nobody in.
     web.cookies.set(
         "tabled_session",

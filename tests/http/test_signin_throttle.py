@@ -66,7 +66,9 @@ def test_the_message_says_how_long_is_left(session, people):
     now = utcnow()
     for minutes in (9, 8, 7, 6, 5, 4, 3):  # seven failures, the last 3 minutes ago
         session.add(
-            SignInAttempt(email="director@example.org", address="a", at=now - timedelta(minutes=minutes))
+            SignInAttempt(
+                email="director@example.org", address="a", at=now - timedelta(minutes=minutes)
+            )
         )
     session.commit()
     throttle = Throttle(free_failures=5, window_seconds=15 * 60)
@@ -89,7 +91,10 @@ def test_guessing_from_many_addresses_shuts_out_only_addresses_never_used_before
     refused = _login(newcomer, people.director.email, PASSWORD)
     assert refused.status_code == 429
     assert "Too many failed sign-in attempts" in error_beside(refused.text, "email")
-    assert _login(_client(app, ("198.51.100.1", 1)), people.director.email, PASSWORD).status_code == 303
+    assert (
+        _login(_client(app, ("198.51.100.1", 1)), people.director.email, PASSWORD).status_code
+        == 303
+    )
 
 
 def test_every_sign_in_attempt_is_recorded_with_its_address_and_outcome(app, people):
@@ -100,7 +105,9 @@ def test_every_sign_in_attempt_is_recorded_with_its_address_and_outcome(app, peo
     assert [(r.address, r.succeeded) for r in rows] == [(ATTACKER[0], False), ("testclient", True)]
 
 
-def test_password_hashing_runs_while_other_writers_can_still_write(app, engine, people, monkeypatch):
+def test_password_hashing_runs_while_other_writers_can_still_write(
+    app, engine, people, monkeypatch
+):
     """Argon2 is slow: while it runs, no transaction of the sign-in holds a lock."""
     real = signin.verify_password
     seen: list[bool] = []
