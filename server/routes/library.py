@@ -87,7 +87,8 @@ def feed(request: Request, session: SessionDep, reader: Reader) -> Response:
     entries = library.recent(session)
     body = templates.get_template("library/feed.xml").render(
         entries=entries,
-        base=str(request.base_url).rstrip("/"),
+        # The configured address, never the Host header a client chose.
+        base=request.app.state.settings.base_url.rstrip("/"),
         body_name=request.app.state.settings.body_name,
         atom_date=_atom_date,
     )
