@@ -25,6 +25,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 from . import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from .config import open_private, private_folder
 from .db import WRITE_OPTION, is_sqlite
 from .migrate import alembic_config, upgrade
 
@@ -131,7 +132,7 @@ def backup(engine: Engine, folder: Path) -> Summary:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise BackupError(f"{folder} exists and is not an empty folder: choose a new one")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)  # 0700, files 0600: a backup holds every password hash
     except OSError as exc:
         raise BackupError(f"cannot create {folder}: {exc.strerror}") from None
     manifest_tables: dict[str, dict[str, Any]] = {}
@@ -151,7 +152,8 @@ def backup(engine: Engine, folder: Path) -> Summary:
         "source": engine.dialect.name,
         "tables": manifest_tables,
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    with open_private(folder / MANIFEST) as out:
+        out.write((json.dumps(manifest, indent=2) + "\n").encode())
     return Summary(folder, revision, {n: t["rows"] for n, t in manifest_tables.items()})
 
 
@@ -159,7 +161,7 @@ def _write_table(connection: Connection, table: Table, folder: Path) -> dict[str
     name = f"{table.name}.jsonl"
     digest = hashlib.sha256()
     count = 0
-    with (folder / name).open("wb") as out:
+    with open_private(folder / name) as out:
         for row in table_rows(connection, table):
             line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
             digest.update(line)

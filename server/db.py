@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from .config import create_private_file, private_folder
+
 WRITE_OPTION = "tabled_write"
 
 
@@ -35,10 +37,12 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_engine(parsed: Any) -> Engine:
     database = parsed.database
-    if database and database != ":memory:":
+    if database and database != ":memory:" and not parsed.query.get("uri"):
         folder = Path(database).parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.exists():
+                private_folder(folder)
+            create_private_file(Path(database))  # 0600: SQLite's -wal and -shm follow it
         except OSError as exc:
             raise DatabaseConfigError(f"cannot create the database folder {folder}: {exc}") from exc
     engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})

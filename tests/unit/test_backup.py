@@ -25,7 +25,8 @@ from server.db import make_engine
 from server.drafting import editing
 from server.drafting.responses import positions_of
 from server.drafting.transfer import import_text
-from server.models import LoginFailure, Reminder, Response
+from server.accounts.sessions import create_session
+from server.models import Reminder, Response, SignInAttempt
 from server.workflow.service import take_action
 from tests.conftest import PG_URL, _drop_pg_schema, _pg_engine_in_fresh_schema, add_user
 from tests.http.conftest import SMALL_DRAFT, oep_text
@@ -45,7 +46,8 @@ def populate(engine: Engine) -> None:
         old, _plain = create_token(s, admin.id, "old")
         s.commit()
         revoke_token(s, admin.id, old.id or 0)
-        s.add(LoginFailure(email="nobody@example.org"))
+        s.add(SignInAttempt(email="nobody@example.org", address="192.0.2.1"))
+        create_session(s, director.id, method="password", user_agent="Firefox", address="::1")
         s.commit()
 
         import_text(s, director, oep_text())
@@ -130,7 +132,8 @@ def test_a_populated_site_round_trips_through_postgresql_and_back(
     for table in (
         "user",
         "api_token",
-        "login_failure",
+        "sign_in_attempt",
+        "user_session",
         "response",
         "position",
         "revision",
