@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,11 +20,29 @@ from .drafting.draftfile import DraftFileError
 from .drafting.transfer import export_text, import_text
 from .errors import DomainError
 from .models import Role, User
+from .routes.params import parse_id
 from .workflow.definitions import WorkflowError, load_workflow_file
 
 
 class CliError(Exception):
     """Shown as one line on stderr, with exit status 1."""
+
+
+def _id(text: str) -> int:
+    """An id argument, read as the web app reads ids (routes/params.py)."""
+    try:
+        return parse_id(text, "the id")
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def number(text: str) -> int:
+        if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}")
+        return int(text)
+
+    return number
 
 
 def _engine() -> Engine:
@@ -223,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="write a response as a draft file")
-    exp.add_argument("id", type=int)
+    exp.add_argument("id", type=_id)
     exp.add_argument("-o", "--output", help="file to write (default: stdout)")
     exp.set_defaults(func=cmd_export)
 
@@ -237,8 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--port", type=_bounded(1, 65535), default=8000)
+    serve.add_argument("--workers", type=_bounded(1, 64), default=1)
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser(
@@ -280,6 +299,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except SQLAlchemyError as exc:
         print(f"tabled: database error: {_one_line(exc)[:300]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tabled: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug or a case not foreseen: still one line, not a traceback
+        if os.environ.get("TABLED_TRACEBACK"):
+            raise
+        print(
+            f"tabled: unexpected {type(exc).__name__}: {_one_line(exc)[:300]} "
+            "(set TABLED_TRACEBACK=1 to see where)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -28,6 +28,34 @@ import yaml
 from ..rendering.markdown import parser
 
 THEMES_PREFIX = "themes:"
+# Front matter is a few keys, two levels deep: far deeper nesting is a broken file, and
+# PyYAML would recurse once per level (5,000 levels: RecursionError).
+MAX_DEPTH = 20
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses deep nesting and reads dates as text, so that a date
+    such as 2009-13-45 gets our message instead of a ValueError from PyYAML."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_DEPTH} levels deep",
+                    problem_mark=self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class DraftFileError(Exception):
@@ -88,7 +116,9 @@ def parse_draft(text: str) -> Draft:
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     front, body, body_start = _split_front_matter(text)
     try:
-        meta = yaml.safe_load(front) or {}
+        meta = yaml.load(front, Loader=_FrontMatterLoader) or {}  # noqa: S506  (a SafeLoader)
+    except (ValueError, TypeError, RecursionError) as exc:  # a backstop: never a traceback
+        raise DraftFileError(2, f"the front matter cannot be read ({type(exc).__name__})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark else 1

@@ -56,9 +56,7 @@ def test_a_comment_form_with_no_position_comments_on_the_whole_response(
 
 def test_a_bad_parent_id_in_a_reply_is_refused(browser_for, people, small, engine):
     director = browser_for(people.director)
-    reply = director.submit(
-        f"/responses/{small}/comments", {"body": "A reply", "parent_id": "١"}
-    )
+    reply = director.submit(f"/responses/{small}/comments", {"body": "A reply", "parent_id": "١"})
     assert reply.status_code == 422
     assert "parent_id" in page_error(reply.text)
     assert _comments(engine) == []

@@ -146,3 +146,43 @@ def test_the_server_refuses_to_start_on_an_invalid_workflow(tmp_path):
         done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("front", "words"),
+    [
+        ("responding_to: {title: r, date: 2009-13-45}", "'2009-13-45' is not YYYY-MM-DD"),
+        ("responding_to: {title: r}\nx: " + "[" * 5000 + "]" * 5000, "nested more than 20"),
+        (
+            "responding_to: {title: r}\nx:\n"
+            + "".join("  " * (n + 1) + "a:\n" for n in range(5000)),
+            "nested more than 20",
+        ),
+    ],
+)
+def test_an_unreadable_front_matter_is_one_line_and_imports_nothing(run, tmp_path, front, words):
+    run("users", "add", "d@example.org", "--name", "D", "--role", "director")
+    broken = tmp_path / "broken.md"
+    broken.write_text(f"---\ntitle: t\n{front}\n---\n\n## P\n\nText.\n")
+    failed = run("import", str(broken), ok=False)
+    assert failed.returncode == 1
+    assert words in failed.stderr
+    assert "no response with id 1" in run("export", "1", ok=False).stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("export", "٣"), "digits 0-9"),
+        (("export", "0"), "between 1 and"),
+        (("serve", "--port", "99999"), "from 1 to 65535"),
+        (("serve", "--workers", "0"), "from 1 to 64"),
+    ],
+)
+def test_bad_numbers_on_the_command_line_are_refused_before_anything_runs(run, args, words):
+    done = subprocess.run(
+        [str(TABLED), *args], capture_output=True, text=True, timeout=30, env=os.environ
+    )
+    assert done.returncode == 2  # argparse's usage error
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,5 +1,6 @@
 """Draft files: parsing, line-numbered errors, and the export/import round trip."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,26 @@ def test_the_efficiency_example_covers_every_core_theme_in_six_or_more_positions
         ("---\ntitle: t\nresponding_to: {title: r}\n---\n\nJust text.\n## P\n", 6, "text before"),
         ("---\ntitle: t\nresponding_to: {title: r}\n---\n", 5, "no positions"),
         ("---\ntitle: t\nresponding_to: {title: r, date: 22/04/2009}\n---\n## P\n", 2, "YYYY"),
+        # PyYAML made these a ValueError (a traceback from the command line)
+        (
+            "---\ntitle: t\nresponding_to: {title: r, date: 2009-13-45}\n---\n## P\n",
+            2,
+            "2009-13-45",
+        ),
+        ("---\ntitle: t\nresponding_to: {title: r, date: 2009-02-30}\n---\n## P\n", 2, "YYYY"),
+        # ...and these a RecursionError
+        (
+            f"---\ntitle: t\nresponding_to: {{title: r}}\nx: {'[' * 5000}{']' * 5000}\n---\n",
+            4,
+            "nested",
+        ),
+        (
+            "---\ntitle: t\nresponding_to: {title: r}\nx:\n"
+            + "".join("  " * (n + 1) + "a:\n" for n in range(5000))
+            + "---\n## P\n",
+            23,
+            "nested more than 20 levels",
+        ),
     ],
 )
 def test_broken_files_get_one_line_naming_the_problem_and_line(text, line, words):
@@ -79,3 +100,11 @@ def test_broken_files_get_one_line_naming_the_problem_and_line(text, line, words
     assert caught.value.line == line
     assert words in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_date_in_the_front_matter_is_still_read_as_a_date():
+    draft = parse_draft(
+        "---\ntitle: 2009-04-22\nresponding_to: {title: r, date: 2009-04-22}\n---\n## P\n"
+    )
+    assert draft.rt_date == dt.date(2009, 4, 22)
+    assert draft.title == "2009-04-22"
