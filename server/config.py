@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from functools import lru_cache
@@ -21,10 +22,8 @@ def private_folder(path: Path) -> None:
 def create_private_file(path: Path) -> None:
     """Create an empty file only this user may read (0600), unless it exists already.
     SQLite gives a database's -wal and -shm files the database file's mode."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def open_private(path: Path) -> BinaryIO:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, update
+from sqlalchemy import Select, bindparam, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -98,9 +98,6 @@ def key_of(connection: HTTPConnection) -> str | None:
     return key if isinstance(key, str) and 0 < len(key) <= 100 else None
 
 
-SessionRow = Row[Any]
-
-
 @cache  # built once: making the statement cost more than running it (bench/run.py)
 def _actor_by_session() -> Select[Any]:
     # Who is asking, their groups and unread count (active_actor_rows), and the session
@@ -128,8 +125,9 @@ def actor_for_key(session: Session, key: str, *, max_idle_seconds: int) -> Vouch
     """The active user a session key vouches for, in one query: None when the key is
     unknown, ended, idle too long or its user deactivated."""
     params = {"digest": _digest(key), "since": utcnow() - timedelta(seconds=max_idle_seconds)}
-    rows: Sequence[SessionRow] = session.connection().execute(_actor_by_session(), params).all()
-    actor = actor_of_rows(rows)  # type: ignore[arg-type]
+    # Rows of the six active_actor_rows columns, then the session's id and last seen.
+    rows: Sequence[Any] = session.connection().execute(_actor_by_session(), params).all()
+    actor = actor_of_rows(rows)
     if actor is None:
         return None
     return Vouched(actor, rows[0][-2], rows[0][-1])

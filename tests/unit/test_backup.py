@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from server.accounts.sessions import create_session
 from server.accounts.tokens import create_token, revoke_token
 from server.backup import BackupError, backup, restore, tables
 from server.cli import main
@@ -25,7 +26,6 @@ from server.db import make_engine
 from server.drafting import editing
 from server.drafting.responses import positions_of
 from server.drafting.transfer import import_text
-from server.accounts.sessions import create_session
 from server.models import Reminder, Response, SignInAttempt
 from server.workflow.service import take_action
 from tests.conftest import PG_URL, _drop_pg_schema, _pg_engine_in_fresh_schema, add_user
