@@ -76,9 +76,12 @@ def change_password(
 ) -> Response:
     """A new password ends every session of the user, this one too, so even a copy of
     this browser's cookie stops working; this browser gets a fresh session."""
-    user = users.get_user(session, actor.id)
+    known_hash = users.get_user(session, actor.id).password_hash
+    # End the request's transaction (on SQLite it holds the write lock) before Argon2
+    # runs twice; the writes below start a short one of their own.
+    session.rollback()
     try:
-        if not verify_password(user.password_hash, current_password):
+        if not verify_password(known_hash, current_password):
             raise Invalid("your current password is not right", field="current_password")
         users.check_new_password(new_password)
     except Invalid as exc:

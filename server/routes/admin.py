@@ -84,6 +84,9 @@ def create_user(
         "other_groups": other_groups,
         "active": True,
     }
+    # End the request's transaction (on SQLite it holds the write lock) before Argon2
+    # runs in create_user, ahead of its first statement.
+    session.rollback()
     try:
         users.create_user(
             session, email=email, name=name, role=role, groups=group_list, password=password

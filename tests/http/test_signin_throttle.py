@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from server.accounts import signin
+from server.accounts import passwords
 from server.accounts.signin import Throttle, check_throttle, delay_after
 from server.app import create_app
 from server.db import is_sqlite
@@ -105,28 +105,73 @@ def test_every_sign_in_attempt_is_recorded_with_its_address_and_outcome(app, peo
     assert [(r.address, r.succeeded) for r in rows] == [(ATTACKER[0], False), ("testclient", True)]
 
 
-def test_password_hashing_runs_while_other_writers_can_still_write(
-    app, engine, people, monkeypatch
-):
-    """Argon2 is slow: while it runs, no transaction of the sign-in holds a lock."""
-    real = signin.verify_password
-    seen: list[bool] = []
+class _LockProbe:
+    """Argon2, but before each hash or check another writer tries to write at once."""
 
-    def verify_while_writing(password_hash, password):  # type: ignore[no-untyped-def]
-        # Another writer, which must not have to wait: it fails at once if it would.
-        if is_sqlite(engine):
-            other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    def __init__(self, real, engine) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.engine, self.calls = real, engine, 0
+
+    def _probe(self) -> None:
+        self.calls += 1
+        if is_sqlite(self.engine):  # fails at once, rather than waits, if a lock is held
+            other = sqlite3.connect(self.engine.url.database, timeout=0, isolation_level=None)
             other.execute("BEGIN IMMEDIATE")
             other.execute("ROLLBACK")
             other.close()
         else:
-            with engine.connect() as pg:
+            with self.engine.connect() as pg:
                 pg.execute(text("SET lock_timeout = '50ms'"))
-                pg.execute(text("LOCK TABLE sign_in_attempt, user_session IN EXCLUSIVE MODE"))
+                pg.execute(text('LOCK TABLE "user", user_session IN EXCLUSIVE MODE'))
                 pg.rollback()
-        seen.append(True)
-        return real(password_hash, password)
 
-    monkeypatch.setattr(signin, "verify_password", verify_while_writing)
+    def hash(self, password: str) -> str:
+        self._probe()
+        return self.real.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self._probe()
+        return self.real.verify(password_hash, password)
+
+
+@pytest.fixture
+def lock_probe(engine, monkeypatch):  # type: ignore[no-untyped-def]
+    probe = _LockProbe(passwords._hasher, engine)
+    passwords._dummy_hash()  # made once beforehand, like any earlier request would
+    monkeypatch.setattr(passwords, "_hasher", probe)
+    return probe
+
+
+def test_signing_in_hashes_the_password_while_other_writers_can_still_write(
+    app, people, lock_probe
+):
     assert _login(_client(app), people.member.email, PASSWORD).status_code == 303
-    assert seen == [True]
+    assert lock_probe.calls == 1
+
+
+def test_changing_a_password_hashes_while_other_writers_can_still_write(
+    app, people, browser_for, lock_probe
+):
+    member = browser_for(people.member)  # signs in: one check
+    reply = member.submit(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "a-brand-new-password"},
+    )
+    assert reply.status_code == 303
+    assert lock_probe.calls == 3  # the sign-in, the current password, the new one
+
+
+def test_adding_a_user_hashes_the_password_while_other_writers_can_still_write(
+    app, people, browser_for, lock_probe
+):
+    admin = browser_for(people.admin)
+    reply = admin.submit(
+        "/admin/users",
+        {
+            "email": "newcomer@example.org",
+            "name": "Nia Newcomer",
+            "role": "member",
+            "password": "a-long-enough-password",
+        },
+    )
+    assert reply.status_code == 303
+    assert lock_probe.calls == 2
