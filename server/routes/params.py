@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from ..errors import Invalid
 
@@ -49,9 +50,14 @@ def optional_form_id(value: str, field: str) -> int | None:
 
 
 def _validate(value: object) -> object:
-    problem = _id_problem(value)
-    if problem:
-        raise ValueError(f"an id {problem}")
+    """Before pydantic reads a path or query id: refuse what its lax int parsing would
+    take; digits go on to its range checks (ge/le), which word their own messages."""
+    if isinstance(value, str) and not (value and set(value) <= _DIGITS):
+        raise PydanticCustomError(
+            "int_parsing", "Input should be a valid integer, written with the digits 0-9 only"
+        )
+    if isinstance(value, str) and len(value) > 10:
+        raise PydanticCustomError("less_than_equal", f"Input should be at most {ID_MAX}")
     return value
 
 
