@@ -37,7 +37,7 @@ from .routes import (
     workflow_pages,
 )
 from .security import BodySizeLimit, SecurityHeaders
-from .workflow.registry import workflows
+from .workflow.registry import use_folder
 
 API_DESCRIPTION = """Tabled's JSON API. Authenticate with `Authorization: Bearer TOKEN`;
 create a token on your profile page or with `tabled tokens create EMAIL`.
@@ -47,7 +47,7 @@ not visible to you, 409 stale revision or wrong stage, 422 invalid input."""
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
-    workflows()  # an invalid workflow file stops start-up with its one-line error
+    use_folder(settings.workflows_dir)  # an invalid workflow stops start-up, in one line
     configure_logging(settings.log_json)
     app = FastAPI(
         title="Tabled", version="1", description=API_DESCRIPTION, docs_url=None, redoc_url=None

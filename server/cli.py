@@ -20,6 +20,7 @@ from .drafting.transfer import export_text, import_text
 from .errors import DomainError
 from .models import Role, User
 from .workflow.definitions import WorkflowError, load_workflow_file
+from .workflow.registry import use_folder
 
 
 class CliError(Exception):
@@ -269,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], None] = args.func
     try:
+        # The command line's settings are the environment's, read once here.
+        use_folder(get_settings().workflows_dir)
         func(args)
     except (CliError, DomainError, DatabaseConfigError, WorkflowError) as exc:
         print(f"tabled: {_one_line(exc)}", file=sys.stderr)

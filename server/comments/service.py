@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
-from ..config import get_settings
+from ..config import Settings
 from ..drafting.responses import get_response
 from ..errors import Conflict, Invalid
 from ..models import (
@@ -234,7 +234,9 @@ def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answ
     return comment
 
 
-def hide_comment(session: Session, actor: Actor, comment_id: int, reason: str) -> Comment:
+def hide_comment(
+    session: Session, actor: Actor, comment_id: int, reason: str, *, settings: Settings
+) -> Comment:
     """An admin hides a comment, says why; the hiding is in the audit trail and the
     author is told. The text is kept for the record, never shown on the page."""
     comment, response = visible_comment(session, actor, comment_id)
@@ -267,7 +269,7 @@ def hide_comment(session: Session, actor: Actor, comment_id: int, reason: str) -
         "comment-hidden",
         f"Your comment on “{response.title}” was hidden",
         f"An admin hid your comment on “{response.title}”. The reason given:\n\n{reason}",
-        get_settings().base_url,
+        settings.base_url,
     )
     touch(session, comment.response_id)
     return comment

@@ -438,7 +438,9 @@ def hide_comment(
         session,
         actor,
         comment_id,
-        lambda: service.hide_comment(session, actor, comment_id, reason),
+        lambda: service.hide_comment(
+            session, actor, comment_id, reason, settings=request.app.state.settings
+        ),
         "Comment hidden; its author has been told.",
         "comments/_actions.html",
         {},

@@ -56,7 +56,9 @@ def test_the_annex_prints_each_decision_as_the_report_does_and_nothing_hidden(
     base = f"/library/{small}/versions/1"
     pdf = director.get(f"{base}/pdf")
     assert pdf.status_code == 200
-    pdf_text = _squeezed(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
+    pdf_text = _squeezed(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    )
     docx = Document(io.BytesIO(director.get(f"{base}/docx").content))
     paragraphs = [p.text for p in docx.paragraphs]
     cells = [cell.text for table in docx.tables for row in table.rows for cell in row.cells]
