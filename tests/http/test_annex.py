@@ -66,7 +66,7 @@ def test_the_annex_prints_each_decision_as_the_report_does_and_nothing_hidden(
     html_text = text_of(director.get(f"{base}/html").text)
     for name, text in (("PDF", pdf_text), ("DOCX", docx_text), ("HTML", html_text)):
         assert "Annex" in text, name
-        for disposition, (body, note) in SAID.items():
+        for disposition, (_body, note) in SAID.items():
             label = Disposition.LABELS[disposition]
             assert label in report
             assert label in text, (name, label)
