@@ -11,14 +11,16 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from .comments.rendered import RenderCache, RenderedBoard
+from .comments import anchors, threads
+from .comments.rendered import RenderedBoard
 from .config import PROJECT_ROOT, Settings, get_settings
 from .db import make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
 from .observability import RequestId, configure_logging
+from .rendering.cache import ByteCache
 from .rendering.document import RenderedDocument
-from .rendering.page_cache import new_page_cache
+from .rendering.page_cache import CachedPage
 from .rendering.templates import render
 from .routes import (
     account,
@@ -54,10 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
-    # Rendered comment threads and response documents, reused until they change.
-    app.state.board_cache = RenderCache[RenderedBoard]()
-    app.state.document_cache = RenderCache[RenderedDocument]()
-    app.state.page_cache = new_page_cache()
+    _caches(app, settings)
 
     app.add_middleware(
         SessionMiddleware,
@@ -97,6 +96,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router)
     _error_handlers(app)
     return app
+
+
+def _caches(app: FastAPI, settings: Settings) -> None:
+    """Every cache of the app, each bounded by the bytes its setting allows: rendered
+    comment threads, response documents and whole pages (kept until what they show
+    changes), and the position blocks and quote locations they are built from (kept by
+    content, so never stale; shared by the process, sized here)."""
+    app.state.board_cache = ByteCache[RenderedBoard](settings.comments_cache_bytes)
+    app.state.document_cache = ByteCache[RenderedDocument](settings.document_cache_bytes)
+    app.state.page_cache = ByteCache[CachedPage](settings.page_cache_bytes)
+    anchors.BLOCKS.resize(settings.text_cache_bytes // 2)
+    threads.LOCATIONS.resize(settings.text_cache_bytes // 2)
 
 
 def _wants_json(request: Request) -> bool:

@@ -25,7 +25,6 @@ from ..models import (
 from ..notifications.service import notify
 from ..rendering.markdown import render_markdown
 from . import access, anchors, suggestions
-from .serial import touch
 
 BODY_MAX = 20_000
 QUOTE_MAX = 5_000
@@ -144,7 +143,6 @@ def create_comment(
     _render(comment)
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -166,7 +164,6 @@ def edit_comment(session: Session, actor: Actor, comment_id: int, body: str) -> 
     _render(comment)
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -180,7 +177,6 @@ def delete_comment(session: Session, actor: Actor, comment_id: int) -> Comment:
     comment.edited_at = utcnow()
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -230,7 +226,6 @@ def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answ
         comment.disposition_note = answer.disposition_note.strip()
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -271,7 +266,6 @@ def hide_comment(
         f"An admin hid your comment on “{response.title}”. The reason given:\n\n{reason}",
         settings.base_url,
     )
-    touch(session, comment.response_id)
     return comment
 
 

@@ -23,7 +23,6 @@ from ..drafting.responses import get_response, positions_of
 from ..errors import Conflict, Invalid
 from ..models import Comment, CommentStatus, Disposition, Position, Revision, User, utcnow
 from . import access, anchors
-from .serial import touch
 
 SUGGESTION_MAX = 20_000
 NOTE_MAX = 5_000
@@ -149,7 +148,6 @@ def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> C
     comment.answered_revision = comment.applied_revision = response.revision
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -171,5 +169,4 @@ def decline(session: Session, actor: Actor, comment_id: int, reason: str) -> Com
     comment.answered_revision = response.revision
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment

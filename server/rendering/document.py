@@ -2,8 +2,9 @@
 HTML built once per change and shared by everyone who sees it the same way.
 
 With 60 positions and 500 comments this part is nearly all of the page. It
-depends on the response's text, stage and comments (rendered.stamp), the theme
-list (names and colours), and what kind of reader is looking (may they comment,
+depends on the response's text, stage and page serial (rendered.stamp: the serial
+moves with every write to what the page shows, themes and names included), the
+rendered comments it holds, and what kind of reader is looking (may they comment,
 answer, moderate, edit) - so that is the cache key. The only personal parts are
 filled in when the page is sent: the CSRF token of the owner's move buttons (a
 placeholder here) and the edit links on the reader's own comments.
@@ -50,7 +51,6 @@ class Document:
     coverage: Markup
     positions: Markup
     board: rendered.RenderedBoard | None
-    made_at: float  # when the oldest of its shared parts was built
 
 
 def _themes_key(themes: list[Theme]) -> tuple[Any, ...]:
@@ -87,7 +87,7 @@ def document_for(
     found = caches.document_cache.get(key)
     if found is None:
         found = _build(response, positions(), themes, board, can_edit)
-        caches.document_cache.put(key, found)
+        caches.document_cache.put(key, found, found.size)
     own = rendered.own_changeable(board, actor, response) if board else frozenset()
     html = found.positions
     if can_edit and csrf_token != CSRF_SLOT:
@@ -96,7 +96,6 @@ def document_for(
         coverage=Markup(found.coverage),  # noqa: S704  (our autoescaping templates)
         positions=rendered.personal(html, own),
         board=board,
-        made_at=min(found.made_at, board.made_at) if board else found.made_at,
     )
 
 
