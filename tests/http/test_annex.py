@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from server.comments import service
+from server.config import Settings
 from server.models import Disposition
 
 from .conftest import text_of
@@ -38,7 +39,9 @@ def _publish_with_every_decision(session: Session, people, small, look) -> None:
     hidden = service.create_comment(session, people.director, small, body="Rude words.")
     session.commit()
     service.delete_comment(session, people.director, withdrawn.id or 0)
-    service.hide_comment(session, people.admin, hidden.id or 0, "off topic, named a colleague")
+    service.hide_comment(
+        session, people.admin, hidden.id or 0, "off topic, named a colleague", settings=Settings()
+    )
     session.commit()
     look.set_stage(small, "approved")
 
