@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..drafting.access import is_owner_or_admin
+from ..drafting.access import can_edit, is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Response
 from ..rendering.cache import ByteCache
@@ -44,6 +44,7 @@ class Reader:
     can_write: bool
     can_answer: bool
     can_moderate: bool
+    can_edit_text: bool = False  # owner or admin while drafting: may accept a suggestion
 
 
 @dataclass
@@ -70,6 +71,7 @@ def reader_of(actor: Actor, response: Response) -> Reader | None:
         can_write=access.can_write(actor, response),
         can_answer=is_owner_or_admin(actor, response),
         can_moderate=actor.is_admin,
+        can_edit_text=can_edit(actor, response),
     )
 
 

@@ -20,7 +20,7 @@ from ..accounts.users import Actor
 from ..drafting import access as drafting_access
 from ..drafting import editing
 from ..drafting.responses import get_response, positions_of
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, DomainError, Invalid
 from ..models import Comment, CommentStatus, Disposition, Position, Revision, User, utcnow
 from . import access, anchors
 
@@ -114,17 +114,40 @@ def _suggestion(session: Session, actor: Actor, comment_id: int) -> tuple[Commen
     return comment, position
 
 
+NOT_IN_DRAFT = (
+    "Suggested wording can go into the text only while the response is in draft. "
+    "You can decline the suggestion, or answer the thread, now."
+)
+
+
+def why_not_accept(session: Session, actor: Actor, comment: Comment) -> str:
+    """Why accepting this suggestion would be refused now, or "" if it would work: the
+    checks of accept(), with nothing written - so the page offers it only when it works."""
+    response = get_response(session, comment.response_id)
+    if not drafting_access.can_edit(actor, response):
+        return NOT_IN_DRAFT
+    try:
+        comment, position = _suggestion(session, actor, comment.id or 0)
+        new_body(position, comment, _made_on(session, comment))
+    except DomainError as exc:
+        return exc.message
+    return ""
+
+
+def _made_on(session: Session, comment: Comment) -> Revision | None:
+    return session.exec(
+        select(Revision).where(
+            Revision.response_id == comment.response_id, Revision.number == comment.revision
+        )
+    ).first()
+
+
 def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> Comment:
     """Apply the wording as a new revision linked to the suggestion; close the thread."""
     comment, position = _suggestion(session, actor, comment_id)
     response = get_response(session, comment.response_id)
     drafting_access.require_edit(actor, response)  # before any text work: says why not
-    revision = session.exec(
-        select(Revision).where(
-            Revision.response_id == response.id, Revision.number == comment.revision
-        )
-    ).first()
-    body = new_body(position, comment, revision)
+    body = new_body(position, comment, _made_on(session, comment))
     author = session.get(User, comment.author_id)
     view = next(p for p in positions_of(session, response.id or 0) if p.id == position.id)
     saved = editing.update_position(
