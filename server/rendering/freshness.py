@@ -54,7 +54,7 @@ SHARED: dict[type[Any], tuple[str, ...] | None] = {
     UserGroup: None,
     Theme: None,
 }
-_WATCHED_TABLES = {model.__table__ for model in (*OF_ONE_RESPONSE, *SHARED)}  # type: ignore[attr-defined]
+_WATCHED_TABLES = {model.__table__ for model in (*OF_ONE_RESPONSE, *SHARED)}
 
 
 def _shows_change(obj: Any) -> bool:
