@@ -18,6 +18,7 @@ from .db import make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
 from .observability import RequestId, configure_logging
+from .publishing.filecache import FILES
 from .rendering.cache import ByteCache
 from .rendering.document import RenderedDocument
 from .rendering.page_cache import CachedPage
@@ -101,13 +102,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 def _caches(app: FastAPI, settings: Settings) -> None:
     """Every cache of the app, each bounded by the bytes its setting allows: rendered
     comment threads, response documents and whole pages (kept until what they show
-    changes), and the position blocks and quote locations they are built from (kept by
+    changes), and the position blocks, quote locations and published files (kept by
     content, so never stale; shared by the process, sized here)."""
     app.state.board_cache = ByteCache[RenderedBoard](settings.comments_cache_bytes)
     app.state.document_cache = ByteCache[RenderedDocument](settings.document_cache_bytes)
     app.state.page_cache = ByteCache[CachedPage](settings.page_cache_bytes)
     anchors.BLOCKS.resize(settings.text_cache_bytes // 2)
     threads.LOCATIONS.resize(settings.text_cache_bytes // 2)
+    FILES.resize(settings.file_cache_bytes)
 
 
 def _wants_json(request: Request) -> bool:

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     comments_cache_bytes: int = 64 * 1024 * 1024
     document_cache_bytes: int = 64 * 1024 * 1024
     text_cache_bytes: int = 32 * 1024 * 1024
+    file_cache_bytes: int = 64 * 1024 * 1024
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""

@@ -37,8 +37,10 @@ def text_bytes(*texts: str) -> int:
 class ByteCache(Generic[V]):
     """Thread-safe (handlers run in a thread pool); one per purpose and process."""
 
-    def __init__(self, max_bytes: int, ttl: float = TTL_SECONDS) -> None:
-        self.max_bytes, self.ttl = max_bytes, ttl
+    def __init__(
+        self, max_bytes: int, ttl: float = TTL_SECONDS, overhead: int = ENTRY_OVERHEAD
+    ) -> None:
+        self.max_bytes, self.ttl, self.overhead = max_bytes, ttl, overhead
         self._items: OrderedDict[Hashable, _Kept[V]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -63,7 +65,7 @@ class ByteCache(Generic[V]):
 
     def put(self, key: Hashable, value: V, size: int) -> None:
         """Keep value under key; an entry larger than the whole budget is not kept."""
-        size += ENTRY_OVERHEAD
+        size += self.overhead
         with self._lock:
             if key in self._items:
                 self._drop(key)

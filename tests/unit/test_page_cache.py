@@ -3,11 +3,10 @@ bounded by the bytes it holds, whatever it keeps."""
 
 from __future__ import annotations
 
-import pytest
-
 from server.app import create_app
 from server.comments import anchors, threads
 from server.config import Settings
+from server.publishing.filecache import FILES
 from server.rendering.cache import ENTRY_OVERHEAD, ByteCache
 from server.rendering.document import CSRF_SLOT
 from server.rendering.page_cache import CachedPage, cut
@@ -47,23 +46,25 @@ def test_an_entry_expires_with_age():
     assert cache.get("page") is None
 
 
-@pytest.mark.parametrize("engine_url", ["sqlite://"])
-def test_the_settings_give_every_cache_its_bytes(tmp_path, engine_url):
+def test_the_settings_give_every_cache_its_bytes(tmp_path):
     settings = Settings(
-        database_url=engine_url,
+        database_url="sqlite://",
         secret_key="k" * 40,
         data_dir=tmp_path,
         page_cache_bytes=1_000_000,
         comments_cache_bytes=2_000_000,
         document_cache_bytes=3_000_000,
         text_cache_bytes=8_000_000,
+        file_cache_bytes=5_000_000,
     )
     app = create_app(settings)
     assert app.state.page_cache.max_bytes == 1_000_000
     assert app.state.board_cache.max_bytes == 2_000_000
     assert app.state.document_cache.max_bytes == 3_000_000
     assert anchors.BLOCKS.max_bytes == threads.LOCATIONS.max_bytes == 4_000_000
-    create_app(Settings(database_url=engine_url, secret_key="k" * 40, data_dir=tmp_path))
+    assert FILES.max_bytes == 5_000_000
+    # Back to the defaults for the tests after this one.
+    create_app(Settings(database_url="sqlite://", secret_key="k" * 40, data_dir=tmp_path))
 
 
 def test_position_blocks_are_bounded_by_bytes_not_by_count():
