@@ -10,7 +10,7 @@ from typing import Any
 
 from ..models import Comment, CommentStatus, Disposition
 from . import anchors
-from .threads import Board, Item, Section
+from .threads import Board, Item, Section, outcome
 
 CSV_FIELDS = [
     "comment_id",
@@ -76,21 +76,6 @@ def _decision(c: Comment) -> str:
     return "Resolved" if c.status == CommentStatus.RESOLVED else "Not answered yet"
 
 
-def _outcome(c: Comment) -> str:
-    """What the answer did to the text: the revision that took the suggested wording
-    in, the revision it was answered in, or that it was accepted as the text stood."""
-    if not c.disposition:
-        return ""
-    if c.applied_revision:
-        return f"Suggested wording put in the text in revision {c.applied_revision}"
-    unchanged = c.answered_revision is not None and c.answered_revision <= c.revision
-    if unchanged and c.disposition in (Disposition.ACCEPTED, Disposition.PARTLY):
-        return f"{Disposition.LABELS[c.disposition]}, no change to the text"
-    if c.answered_revision:
-        return f"Answered in revision {c.answered_revision}"
-    return ""
-
-
 def _row(section: Section, item: Item, stage_label: Any) -> Row:
     c, p = item.comment, section.position
     return Row(
@@ -113,7 +98,7 @@ def _row(section: Section, item: Item, stage_label: Any) -> Row:
         answered_revision=c.answered_revision,
         applied_revision=c.applied_revision,
         decision=_decision(c),
-        outcome=_outcome(c),
+        outcome=outcome(c),
         on_record=not (c.deleted or c.hidden),
     )
 

@@ -33,6 +33,22 @@ def is_open(comment: Comment) -> bool:
     )
 
 
+def outcome(c: Comment) -> str:
+    """What the owner's answer did to the text, in words, for the thread and the report:
+    the revision that took the suggested wording in, that it was accepted with the text
+    as it stood, or the revision it was answered in; "" while unanswered."""
+    if not c.disposition:
+        return ""
+    if c.applied_revision:
+        return f"Suggested wording put in the text in revision {c.applied_revision}"
+    unchanged = c.answered_revision is not None and c.answered_revision <= c.revision
+    if unchanged and c.disposition in (Disposition.ACCEPTED, Disposition.PARTLY):
+        return f"{Disposition.LABELS[c.disposition]}, no change to the text"
+    if c.answered_revision:
+        return f"Answered in revision {c.answered_revision}"
+    return ""
+
+
 @dataclass
 class Item:
     comment: Comment
@@ -57,6 +73,10 @@ class Item:
     @property
     def disposition_label(self) -> str:
         return Disposition.LABELS.get(self.comment.disposition, "")
+
+    @property
+    def outcome(self) -> str:
+        return outcome(self.comment)
 
 
 @dataclass

@@ -94,3 +94,16 @@ def test_accepting_without_changing_the_text_says_so_in_the_report(
     report = text_of(api_for(people.director).get(f"/responses/{small}/report").text)
     assert "Accepted, no change to the text" in report
     assert "Answered in revision" not in report
+
+
+def test_the_thread_itself_says_an_acceptance_left_the_text_unchanged(
+    api_for, browser_for, people, small, session
+):
+    session.rollback()
+    comment = service.create_comment(session, people.director, small, body="Say it plainly.")
+    session.commit()
+    answer = service.Answer(disposition=Disposition.PARTLY, disposition_note="In part.")
+    service.answer_comment(session, people.director, comment.id or 0, answer)
+    session.commit()
+    page = text_of(browser_for(people.director).get(f"/responses/{small}").text)
+    assert "Partly accepted In part. (partly accepted, no change to the text)" in page
