@@ -21,7 +21,17 @@ from ..drafting import access as drafting_access
 from ..drafting import editing
 from ..drafting.responses import get_response, positions_of
 from ..errors import Conflict, DomainError, Invalid
-from ..models import Comment, CommentStatus, Disposition, Position, Revision, User, utcnow
+from ..models import (
+    Comment,
+    CommentStatus,
+    Disposition,
+    Position,
+    Response,
+    Revision,
+    User,
+    utcnow,
+)
+from ..workflow.registry import workflow_for
 from . import access, anchors
 
 SUGGESTION_MAX = 20_000
@@ -120,12 +130,26 @@ NOT_IN_DRAFT = (
 )
 
 
+def _way_back(actor: Actor, response: Response) -> str:
+    """The workflow action that takes this response back to drafting for this person
+    (withdraw, revise...), named as a sentence; "" if there is none from here."""
+    workflow = workflow_for(response)
+    stage = workflow.stages.get(response.stage)
+    if stage is None or not drafting_access.is_owner_or_admin(actor, response):
+        return ""
+    for action in stage.actions.values():
+        target = workflow.stages.get(action.to)
+        if target is not None and target.editable and {"owner", "admin"} & set(action.who):
+            return f" To accept it, first take the response back to draft with “{action.name}”."
+    return ""
+
+
 def why_not_accept(session: Session, actor: Actor, comment: Comment) -> str:
     """Why accepting this suggestion would be refused now, or "" if it would work: the
     checks of accept(), with nothing written - so the page offers it only when it works."""
     response = get_response(session, comment.response_id)
     if not drafting_access.can_edit(actor, response):
-        return NOT_IN_DRAFT
+        return NOT_IN_DRAFT + _way_back(actor, response)
     try:
         comment, position = _suggestion(session, actor, comment.id or 0)
         new_body(position, comment, _made_on(session, comment))

@@ -118,3 +118,13 @@ def test_hiding_without_a_reason_shows_the_error_beside_that_reason(
     ).text
     assert "say why the comment is hidden" in error_beside(page, f"{slot}-hide-{cid}")
     assert error_beside(page, f"{slot}-body") == ""
+
+
+def test_the_owner_is_told_the_way_back_to_draft_when_the_workflow_has_one(
+    api_for, browser_for, people, small, look
+):
+    position = look.positions(small)[0]
+    cid = _suggestion(api_for(people.admin), small, position.id)
+    look.set_stage(small, "published")  # "revise" takes a published response back
+    actions = text_of(browser_for(people.director).get(f"/comments/{cid}/actions").text)
+    assert "first take the response back to draft with “revise”" in actions
