@@ -29,7 +29,7 @@ from ..accounts.users import Actor
 from ..drafting.access import can_edit, is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Response
-from ..rendering.cache import ByteCache
+from ..rendering.cache import ByteCache, text_bytes
 from ..rendering.templates import templates
 from . import access, anchors, threads
 
@@ -61,7 +61,8 @@ class RenderedBoard:
 
     @property
     def size(self) -> int:
-        return sum(map(len, self.sections.values())) + sum(map(len, self.bodies.values()))
+        """The memory its HTML takes (what the cache's bound counts)."""
+        return text_bytes(*self.sections.values(), *self.bodies.values(), self.counts)
 
 
 def reader_of(actor: Actor, response: Response) -> Reader | None:

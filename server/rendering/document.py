@@ -25,6 +25,7 @@ from ..drafting import access
 from ..drafting.coverage import coverage
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response, Theme
+from .cache import text_bytes
 from .templates import templates
 
 # Stands in for the CSRF token in HTML built to be shared; filled in when it is sent.
@@ -41,7 +42,7 @@ class RenderedDocument:
 
     @property
     def size(self) -> int:
-        return len(self.coverage) + len(self.positions)
+        return text_bytes(self.coverage, self.positions)
 
 
 @dataclass
