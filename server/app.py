@@ -12,14 +12,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .accounts.sessions import COOKIE_FIELD
-from .comments.rendered import RenderCache, RenderedBoard
+from .comments import anchors, threads
+from .comments.rendered import RenderedBoard
 from .config import PROJECT_ROOT, Settings, get_settings
 from .db import make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
 from .observability import RequestId, configure_logging
+from .publishing.filecache import FILES
+from .rendering.cache import ByteCache
 from .rendering.document import RenderedDocument
-from .rendering.page_cache import new_page_cache
+from .rendering.page_cache import CachedPage
 from .rendering.templates import render
 from .routes import (
     account,
@@ -38,7 +41,7 @@ from .routes import (
     workflow_pages,
 )
 from .security import BodySizeLimit, SecurityHeaders, is_secret_field
-from .workflow.registry import workflows
+from .workflow.registry import use_folder
 
 API_DESCRIPTION = """Tabled's JSON API. Authenticate with `Authorization: Bearer TOKEN`;
 create a token on your profile page or with `tabled tokens create EMAIL`.
@@ -48,17 +51,14 @@ not visible to you, 409 stale revision or wrong stage, 422 invalid input."""
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
-    workflows()  # an invalid workflow file stops start-up with its one-line error
+    use_folder(settings.workflows_dir)  # an invalid workflow stops start-up, in one line
     configure_logging(settings.log_json)
     app = FastAPI(
         title="Tabled", version="1", description=API_DESCRIPTION, docs_url=None, redoc_url=None
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
-    # Rendered comment threads and response documents, reused until they change.
-    app.state.board_cache = RenderCache[RenderedBoard]()
-    app.state.document_cache = RenderCache[RenderedDocument]()
-    app.state.page_cache = new_page_cache()
+    _caches(app, settings)
 
     app.add_middleware(
         SessionMiddleware,
@@ -98,6 +98,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router)
     _error_handlers(app)
     return app
+
+
+def _caches(app: FastAPI, settings: Settings) -> None:
+    """Every cache of the app, each bounded by the bytes its setting allows: rendered
+    comment threads, response documents and whole pages (kept until what they show
+    changes), and the position blocks, quote locations and published files (kept by
+    content, so never stale; shared by the process, sized here)."""
+    app.state.board_cache = ByteCache[RenderedBoard](settings.comments_cache_bytes)
+    app.state.document_cache = ByteCache[RenderedDocument](settings.document_cache_bytes)
+    app.state.page_cache = ByteCache[CachedPage](settings.page_cache_bytes)
+    anchors.BLOCKS.resize(settings.text_cache_bytes // 2)
+    threads.LOCATIONS.resize(settings.text_cache_bytes // 2)
+    FILES.resize(settings.file_cache_bytes)
 
 
 def _wants_json(request: Request) -> bool:

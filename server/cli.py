@@ -22,6 +22,7 @@ from .errors import DomainError
 from .models import Role, User
 from .routes.params import parse_id
 from .workflow.definitions import WorkflowError, load_workflow_file
+from .workflow.registry import use_folder
 
 
 class CliError(Exception):
@@ -288,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], None] = args.func
     try:
+        # The command line's settings are the environment's, read once here.
+        use_folder(get_settings().workflows_dir)
         func(args)
     except (CliError, DomainError, DatabaseConfigError, WorkflowError) as exc:
         print(f"tabled: {_one_line(exc)}", file=sys.stderr)

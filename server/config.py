@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     smtp_from: str = "tabled@localhost"
+    # Memory for the caches of one server process, in bytes (server/rendering/cache.py).
+    page_cache_bytes: int = 96 * 1024 * 1024
+    comments_cache_bytes: int = 64 * 1024 * 1024
+    document_cache_bytes: int = 64 * 1024 * 1024
+    text_cache_bytes: int = 32 * 1024 * 1024
+    file_cache_bytes: int = 64 * 1024 * 1024
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""

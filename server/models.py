@@ -98,7 +98,8 @@ class Response(SQLModel, table=True):
     revision: int = 1
     # Counts entries into review stages, so approvals never carry into a new round.
     review_round: int = 0
-    # Bumped by every comment write, so a page can tell its rendered comments are current.
+    # The page serial: bumped by every write to anything the response's page shows
+    # (rendering/freshness.py), so a page kept in memory can tell it is current.
     comment_serial: int = 0
     due_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -298,3 +299,7 @@ class Comment(SQLModel, table=True):
     hidden: bool = False
     hidden_reason: str = Field(default="", max_length=500)
     hidden_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+# Declared with the tables: a write to what a page shows marks the page changed.
+from .rendering import freshness as _freshness  # noqa: E402, F401

@@ -14,13 +14,14 @@ the stored Markdown meet on the same ground.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from markdown_it.token import Token
 
+from ..rendering.cache import ByteCache, text_bytes
 from ..rendering.markdown import parser
 
 ATTACHED = "attached"
@@ -64,12 +65,24 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=4096)
+# Positions split into blocks, kept by their text (so never stale), bounded in bytes;
+# create_app sizes it from the settings.
+BLOCKS: ByteCache[tuple[Block, ...]] = ByteCache(16 * 1024 * 1024, ttl=math.inf)
+
+
 def blocks(body: str, doc_id: str = "") -> tuple[Block, ...]:
     """The position's top-level blocks, each rendered and with its plain text.
 
     Rendered with the shared parser and the same doc_id as the stored body_html,
     so the blocks joined give the same HTML; cached because bodies repeat."""
+    return BLOCKS.get_or_make(
+        (body, doc_id),
+        lambda: _split(body, doc_id),
+        lambda found: text_bytes(body, doc_id, *(b.html for b in found), *(b.text for b in found)),
+    )
+
+
+def _split(body: str, doc_id: str) -> tuple[Block, ...]:
     md = parser()
     env: dict[str, object] = {"docId": doc_id} if doc_id else {}
     tokens = md.parse(body, env)

@@ -3,10 +3,10 @@
 A response with 60 positions and 500 comments is mostly comment threads. Their
 HTML depends on the comments, the response's text and stage, and three facts
 about the reader (may they write, answer, moderate) - not on who exactly they
-are - so it is rendered once per (response, revision, stage, comment count,
-reader kind) and kept in memory. Every comment write bumps the response's
-comment_serial in the same transaction, so a stale copy is never served; the
-copies expire after a few minutes anyway so a renamed author shows up.
+are - so it is rendered once per (response, revision, stage, page serial, reader
+kind) and kept in memory. Every write to what the threads show - a comment, an
+answer, an author's name, a theme - bumps the response's page serial in the same
+transaction (rendering/freshness.py), so a stale copy is never served.
 
 Nothing personal is in the shared HTML: no forms and no CSRF tokens (forms are
 fetched on demand), and the few per-person bits - a link to edit your own
@@ -18,25 +18,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
 
 from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..drafting.access import is_owner_or_admin
+from ..drafting.access import can_edit, is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Response
+from ..rendering.cache import ByteCache, text_bytes
 from ..rendering.templates import templates
 from . import access, anchors, threads
 
-TTL_SECONDS = 300.0
-MAX_BYTES = 64 * 1024 * 1024
 NOTICE_MARK = "<!--notice-->"
 _OWN_MARK = re.compile(r"<!--own:(\d+):(\d+)-->")
 
@@ -48,6 +44,7 @@ class Reader:
     can_write: bool
     can_answer: bool
     can_moderate: bool
+    can_edit_text: bool = False  # owner or admin while drafting: may accept a suggestion
 
 
 @dataclass
@@ -57,14 +54,15 @@ class RenderedBoard:
     bodies: dict[int, str]  # position id -> its text with a comment link per paragraph
     counts: str  # the open-count summary
     open_count: int
-    made_at: float
+    made_at: float  # when it was built: a document built on an older board is rebuilt
     # author id -> their comments still on show (not withdrawn, not hidden): who gets
     # an edit link, known from the comments just rendered, so no query per view.
     own: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        return sum(map(len, self.sections.values())) + sum(map(len, self.bodies.values()))
+        """The memory its HTML takes (what the cache's bound counts)."""
+        return text_bytes(*self.sections.values(), *self.bodies.values(), self.counts)
 
 
 def reader_of(actor: Actor, response: Response) -> Reader | None:
@@ -74,6 +72,7 @@ def reader_of(actor: Actor, response: Response) -> Reader | None:
         can_write=access.can_write(actor, response),
         can_answer=is_owner_or_admin(actor, response),
         can_moderate=actor.is_admin,
+        can_edit_text=can_edit(actor, response),
     )
 
 
@@ -82,54 +81,11 @@ def stamp(response: Response) -> str:
     return f"{response.revision}.{response.stage}.{response.comment_serial}"
 
 
-class Cached(Protocol):
-    made_at: float
-
-    @property
-    def size(self) -> int: ...
-
-
-C = TypeVar("C", bound=Cached)
-
-
-class RenderCache(Generic[C]):
-    """A small LRU of rendered HTML, bounded in bytes and age; one per app (per process)."""
-
-    def __init__(self, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS) -> None:
-        self.max_bytes, self.ttl = max_bytes, ttl
-        self._items: OrderedDict[tuple[object, ...], C] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()  # handlers run in a thread pool
-
-    def get(self, key: tuple[object, ...]) -> C | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            if time.monotonic() - found.made_at > self.ttl:
-                self._drop(key)
-                return None
-            self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[object, ...], item: C) -> None:
-        with self._lock:
-            if key in self._items:
-                self._drop(key)
-            self._items[key] = item
-            self._bytes += item.size
-            while self._bytes > self.max_bytes and len(self._items) > 1:
-                self._drop(next(iter(self._items)))
-
-    def _drop(self, key: tuple[object, ...]) -> None:
-        self._bytes -= self._items.pop(key).size
-
-
-BoardCache = RenderCache[RenderedBoard]
+BoardCache = ByteCache[RenderedBoard]
 
 
 def board_for(
-    cache: RenderCache[RenderedBoard],
+    cache: BoardCache,
     session: Session,
     actor: Actor,
     response: Response,
@@ -144,7 +100,7 @@ def board_for(
     found = cache.get(key)
     if found is None:
         found = _build(session, actor, response, positions(), reader)
-        cache.put(key, found)
+        cache.put(key, found, found.size)
     return found
 
 

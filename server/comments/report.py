@@ -8,9 +8,9 @@ import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..models import Disposition
+from ..models import Comment, CommentStatus, Disposition
 from . import anchors
-from .threads import Board, Item, Section
+from .threads import Board, Item, Section, outcome
 
 CSV_FIELDS = [
     "comment_id",
@@ -31,6 +31,8 @@ CSV_FIELDS = [
     "disposition_note",
     "answered_revision",
     "applied_revision",
+    "decision",
+    "outcome",
 ]
 
 
@@ -54,6 +56,9 @@ class Row:
     disposition_note: str
     answered_revision: int | None
     applied_revision: int | None  # the revision that put the suggested wording in
+    decision: str  # the disposition's label, or where an unanswered thread stands
+    outcome: str  # what the answer did to the text, in words; "" if nothing to say
+    on_record: bool  # neither withdrawn by its author nor hidden by a moderator
 
 
 def _text(item: Item) -> str:
@@ -63,6 +68,12 @@ def _text(item: Item) -> str:
     if c.hidden:
         return f"(hidden by an admin: {c.hidden_reason})"
     return c.body
+
+
+def _decision(c: Comment) -> str:
+    if c.disposition:
+        return Disposition.LABELS.get(c.disposition, c.disposition)
+    return "Resolved" if c.status == CommentStatus.RESOLVED else "Not answered yet"
 
 
 def _row(section: Section, item: Item, stage_label: Any) -> Row:
@@ -86,6 +97,9 @@ def _row(section: Section, item: Item, stage_label: Any) -> Row:
         disposition_note=c.disposition_note,
         answered_revision=c.answered_revision,
         applied_revision=c.applied_revision,
+        decision=_decision(c),
+        outcome=outcome(c),
+        on_record=not (c.deleted or c.hidden),
     )
 
 
@@ -99,6 +113,13 @@ def rows(board: Board, stage_label: Any) -> list[Row]:
                 continue
             out.append(_row(section, item, stage_label))
     return out
+
+
+def published_rows(board: Board, stage_label: Any) -> list[Row]:
+    """The report as a briefing's annex prints it: the same rows and decisions as the
+    report page, without a comment withdrawn by its author or hidden by a moderator
+    (a publication is never changed, so what is not on record never goes in)."""
+    return [row for row in rows(board, stage_label) if row.on_record]
 
 
 def by_theme(report: list[Row]) -> list[tuple[str, int, int]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
-from ..config import get_settings
+from ..config import Settings
 from ..drafting.responses import get_response
 from ..errors import Conflict, Invalid
 from ..models import (
@@ -25,7 +25,6 @@ from ..models import (
 from ..notifications.service import notify
 from ..rendering.markdown import render_markdown
 from . import access, anchors, suggestions
-from .serial import touch
 
 BODY_MAX = 20_000
 QUOTE_MAX = 5_000
@@ -144,7 +143,6 @@ def create_comment(
     _render(comment)
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -166,7 +164,6 @@ def edit_comment(session: Session, actor: Actor, comment_id: int, body: str) -> 
     _render(comment)
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -180,7 +177,6 @@ def delete_comment(session: Session, actor: Actor, comment_id: int) -> Comment:
     comment.edited_at = utcnow()
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -230,11 +226,12 @@ def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answ
         comment.disposition_note = answer.disposition_note.strip()
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
-def hide_comment(session: Session, actor: Actor, comment_id: int, reason: str) -> Comment:
+def hide_comment(
+    session: Session, actor: Actor, comment_id: int, reason: str, *, settings: Settings
+) -> Comment:
     """An admin hides a comment, says why; the hiding is in the audit trail and the
     author is told. The text is kept for the record, never shown on the page."""
     comment, response = visible_comment(session, actor, comment_id)
@@ -267,9 +264,8 @@ def hide_comment(session: Session, actor: Actor, comment_id: int, reason: str) -
         "comment-hidden",
         f"Your comment on “{response.title}” was hidden",
         f"An admin hid your comment on “{response.title}”. The reason given:\n\n{reason}",
-        get_settings().base_url,
+        settings.base_url,
     )
-    touch(session, comment.response_id)
     return comment
 
 

@@ -20,10 +20,19 @@ from ..accounts.users import Actor
 from ..drafting import access as drafting_access
 from ..drafting import editing
 from ..drafting.responses import get_response, positions_of
-from ..errors import Conflict, Invalid
-from ..models import Comment, CommentStatus, Disposition, Position, Revision, User, utcnow
+from ..errors import Conflict, DomainError, Invalid
+from ..models import (
+    Comment,
+    CommentStatus,
+    Disposition,
+    Position,
+    Response,
+    Revision,
+    User,
+    utcnow,
+)
+from ..workflow.registry import workflow_for
 from . import access, anchors
-from .serial import touch
 
 SUGGESTION_MAX = 20_000
 NOTE_MAX = 5_000
@@ -115,17 +124,54 @@ def _suggestion(session: Session, actor: Actor, comment_id: int) -> tuple[Commen
     return comment, position
 
 
+NOT_IN_DRAFT = (
+    "Suggested wording can go into the text only while the response is in draft. "
+    "You can decline the suggestion, or answer the thread, now."
+)
+
+
+def _way_back(actor: Actor, response: Response) -> str:
+    """The workflow action that takes this response back to drafting for this person
+    (withdraw, revise...), named as a sentence; "" if there is none from here."""
+    workflow = workflow_for(response)
+    stage = workflow.stages.get(response.stage)
+    if stage is None or not drafting_access.is_owner_or_admin(actor, response):
+        return ""
+    for action in stage.actions.values():
+        target = workflow.stages.get(action.to)
+        if target is not None and target.editable and {"owner", "admin"} & set(action.who):
+            return f" To accept it, first take the response back to draft with “{action.name}”."
+    return ""
+
+
+def why_not_accept(session: Session, actor: Actor, comment: Comment) -> str:
+    """Why accepting this suggestion would be refused now, or "" if it would work: the
+    checks of accept(), with nothing written - so the page offers it only when it works."""
+    response = get_response(session, comment.response_id)
+    if not drafting_access.can_edit(actor, response):
+        return NOT_IN_DRAFT + _way_back(actor, response)
+    try:
+        comment, position = _suggestion(session, actor, comment.id or 0)
+        new_body(position, comment, _made_on(session, comment))
+    except DomainError as exc:
+        return exc.message
+    return ""
+
+
+def _made_on(session: Session, comment: Comment) -> Revision | None:
+    return session.exec(
+        select(Revision).where(
+            Revision.response_id == comment.response_id, Revision.number == comment.revision
+        )
+    ).first()
+
+
 def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> Comment:
     """Apply the wording as a new revision linked to the suggestion; close the thread."""
     comment, position = _suggestion(session, actor, comment_id)
     response = get_response(session, comment.response_id)
     drafting_access.require_edit(actor, response)  # before any text work: says why not
-    revision = session.exec(
-        select(Revision).where(
-            Revision.response_id == response.id, Revision.number == comment.revision
-        )
-    ).first()
-    body = new_body(position, comment, revision)
+    body = new_body(position, comment, _made_on(session, comment))
     author = session.get(User, comment.author_id)
     view = next(p for p in positions_of(session, response.id or 0) if p.id == position.id)
     saved = editing.update_position(
@@ -149,7 +195,6 @@ def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> C
     comment.answered_revision = comment.applied_revision = response.revision
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment
 
 
@@ -171,5 +216,4 @@ def decline(session: Session, actor: Actor, comment_id: int, reason: str) -> Com
     comment.answered_revision = response.revision
     session.add(comment)
     session.flush()
-    touch(session, comment.response_id)
     return comment

@@ -3,10 +3,11 @@ and the open counts per position, theme and stage. Two queries, whatever the siz
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from sqlmodel import Session, col, func, select
 
@@ -14,6 +15,7 @@ from ..accounts.users import Actor
 from ..drafting.access import is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Comment, CommentStatus, Disposition, Response, User
+from ..rendering.cache import ByteCache, text_bytes
 from ..workflow.registry import workflow_for
 from . import access, anchors
 
@@ -31,10 +33,27 @@ def is_open(comment: Comment) -> bool:
     )
 
 
+def outcome(c: Comment) -> str:
+    """What the owner's answer did to the text, in words, for the thread and the report:
+    the revision that took the suggested wording in, that it was accepted with the text
+    as it stood, or the revision it was answered in; "" while unanswered."""
+    if not c.disposition:
+        return ""
+    if c.applied_revision:
+        return f"Suggested wording put in the text in revision {c.applied_revision}"
+    unchanged = c.answered_revision is not None and c.answered_revision <= c.revision
+    if unchanged and c.disposition in (Disposition.ACCEPTED, Disposition.PARTLY):
+        return f"{Disposition.LABELS[c.disposition]}, no change to the text"
+    if c.answered_revision:
+        return f"Answered in revision {c.answered_revision}"
+    return ""
+
+
 @dataclass
 class Item:
     comment: Comment
     author: str
+    author_active: bool = True  # False once an admin deactivated the author's account
     found: anchors.Found | None = None
     moved_from: PositionView | None = None  # the position it was made on, if it moved
     replies: list[Item] = field(default_factory=list)
@@ -54,6 +73,10 @@ class Item:
     @property
     def disposition_label(self) -> str:
         return Disposition.LABELS.get(self.comment.disposition, "")
+
+    @property
+    def outcome(self) -> str:
+        return outcome(self.comment)
 
 
 @dataclass
@@ -88,23 +111,47 @@ class Board:
         return self.general
 
 
-@lru_cache(maxsize=8192)
-def _locate(
-    quote: str, prefix: str, suffix: str, home: int | None, texts: tuple[tuple[int, str], ...]
-) -> anchors.Found:
-    # Cached on the exact texts: a page view re-anchors only what changed since the last.
-    return anchors.locate(quote, prefix, suffix, home, dict(texts))
+# Where each quote sits in which texts, kept by content (so never stale), bounded in
+# bytes; create_app sizes it from the settings.
+LOCATIONS: ByteCache[anchors.Found] = ByteCache(16 * 1024 * 1024, ttl=math.inf)
 
 
-def load(session: Session, response_id: int) -> list[tuple[Comment, str]]:
-    """Every comment of the response with its author's name, oldest first: one query."""
+@dataclass(frozen=True)
+class Texts:
+    """The response's positions as plain text, with a digest that names them."""
+
+    by_position: dict[int, str]
+    digest: str
+
+    @classmethod
+    def of(cls, positions: list[PositionView]) -> Texts:
+        texts = {p.id: anchors.plain_text(p.body) for p in positions}
+        digest = hashlib.sha256()
+        for pid, text in texts.items():
+            digest.update(f"{pid}:{len(text)}:".encode())
+            digest.update(text.encode())
+        return cls(texts, digest.hexdigest())
+
+
+def _locate(quote: str, prefix: str, suffix: str, home: int | None, texts: Texts) -> anchors.Found:
+    # Kept under the texts' digest: a page view re-anchors only what changed since the last.
+    return LOCATIONS.get_or_make(
+        (quote, prefix, suffix, home, texts.digest),
+        lambda: anchors.locate(quote, prefix, suffix, home, texts.by_position),
+        lambda found: text_bytes(quote, prefix, suffix, texts.digest, found.passage),
+    )
+
+
+def load(session: Session, response_id: int) -> list[tuple[Comment, str, bool]]:
+    """Every comment of the response with its author's name and whether their account
+    is active, oldest first: one query."""
     rows = session.exec(
-        select(Comment, User.name)
+        select(Comment, User.name, User.active)
         .join(User, col(User.id) == Comment.author_id)
         .where(Comment.response_id == response_id)
         .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
-    return [(c, name) for c, name in rows]
+    return [(c, name, active) for c, name, active in rows]
 
 
 def build(
@@ -117,12 +164,12 @@ def build(
     rows = load(session, response.id)
     can_write = access.can_write(actor, response)
     by_id = {p.id: p for p in positions}
-    texts = tuple((p.id, anchors.plain_text(p.body)) for p in positions)
+    texts = Texts.of(positions)
     sections = {p.id: Section(f"p{p.id}", p) for p in positions}
     general = Section(GENERAL, None)
     items: dict[int, Item] = {}
-    for comment, name in rows:
-        item = Item(comment, name)
+    for comment, name, active in rows:
+        item = Item(comment, name, active)
         items[comment.id or 0] = item
         if comment.parent_id is not None and comment.parent_id in items:
             parent = items[comment.parent_id]
@@ -205,9 +252,9 @@ def shown_body(item: Item, actor: Actor) -> str:
 def single(session: Session, comment: Comment, positions: list[PositionView]) -> Item:
     """One comment with its author and anchor, without building the whole board."""
     author = session.get(User, comment.author_id)
-    item = Item(comment, author.name if author else "")
+    item = Item(comment, author.name if author else "", author.active if author else False)
     if comment.quote and comment.parent_id is None:
-        texts = tuple((p.id, anchors.plain_text(p.body)) for p in positions)
+        texts = Texts.of(positions)
         item.found = _locate(
             comment.quote, comment.prefix, comment.suffix, comment.position_id, texts
         )

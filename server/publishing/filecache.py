@@ -11,46 +11,30 @@ process (each worker has its own)."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import math
+from collections.abc import Hashable
+
+from ..rendering.cache import ByteCache
 
 MAX_BYTES = 64 * 2**20  # per worker; the 60-position briefing's PDF is about 0.5 MiB
 
 
-class FileCache:
+class FileCache(ByteCache[bytes]):
+    """The app's one cache type, for files: kept for good (a hash names one content)."""
+
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._files: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(max_bytes, ttl=math.inf, overhead=0)
 
-    def get(self, sha256: str) -> bytes | None:
-        with self._lock:
-            content = self._files.get(sha256)
-            if content is not None:
-                self._files.move_to_end(sha256)
-            return content
+    @property
+    def size(self) -> int:
+        return self.bytes
 
-    def put(self, sha256: str, content: bytes) -> None:
+    def put(self, key: Hashable, value: bytes, size: int | None = None) -> None:
         """Keep content under its SHA-256 (the caller's: it is not hashed again)."""
-        if len(content) > self.max_bytes // 4:  # one huge file must not empty the cache
+        if len(value) > self.max_bytes // 4:  # one huge file must not empty the cache
             return
-        with self._lock:
-            if sha256 in self._files:
-                return
-            self._files[sha256] = content
-            self.size += len(content)
-            while self.size > self.max_bytes:
-                _, dropped = self._files.popitem(last=False)
-                self.size -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._files.clear()
-            self.size = 0
-
-    def __len__(self) -> int:
-        return len(self._files)
+        if self.get(key) is None:
+            super().put(key, value, len(value))
 
 
 FILES = FileCache()

@@ -16,7 +16,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
-from ..config import get_settings
+from ..config import Settings
 from ..drafting.access import can_view
 from ..errors import Invalid, NotFound
 from ..models import Publication, PublicationFile, Response, utcnow
@@ -36,7 +36,13 @@ def latest_version(session: Session, response_id: int) -> int:
 
 
 def publish_response(
-    session: Session, actor: Actor, response: Response, note: str, *, annex: bool = False
+    session: Session,
+    actor: Actor,
+    response: Response,
+    note: str,
+    *,
+    settings: Settings,
+    annex: bool = False,
 ) -> Publication:
     """Snapshot the response as the next version and render it, in the caller's transaction.
 
@@ -52,7 +58,7 @@ def publish_response(
             field="note",
         )
     version = previous + 1
-    snapshot = build_snapshot(session, response, get_settings().body_name)
+    snapshot = build_snapshot(session, response, settings.body_name)
     if annex:
         snapshot["annex"] = consultation_rows(session, response)
     published_at = utcnow()

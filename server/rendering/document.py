@@ -2,8 +2,9 @@
 HTML built once per change and shared by everyone who sees it the same way.
 
 With 60 positions and 500 comments this part is nearly all of the page. It
-depends on the response's text, stage and comments (rendered.stamp), the theme
-list (names and colours), and what kind of reader is looking (may they comment,
+depends on the response's text, stage and page serial (rendered.stamp: the serial
+moves with every write to what the page shows, themes and names included), the
+rendered comments it holds, and what kind of reader is looking (may they comment,
 answer, moderate, edit) - so that is the cache key. The only personal parts are
 filled in when the page is sent: the CSRF token of the owner's move buttons (a
 placeholder here) and the edit links on the reader's own comments.
@@ -24,6 +25,7 @@ from ..drafting import access
 from ..drafting.coverage import coverage
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response, Theme
+from .cache import text_bytes
 from .templates import templates
 
 # Stands in for the CSRF token in HTML built to be shared; filled in when it is sent.
@@ -40,7 +42,7 @@ class RenderedDocument:
 
     @property
     def size(self) -> int:
-        return len(self.coverage) + len(self.positions)
+        return text_bytes(self.coverage, self.positions)
 
 
 @dataclass
@@ -50,7 +52,6 @@ class Document:
     coverage: Markup
     positions: Markup
     board: rendered.RenderedBoard | None
-    made_at: float  # when the oldest of its shared parts was built
 
 
 def _themes_key(themes: list[Theme]) -> tuple[Any, ...]:
@@ -87,7 +88,7 @@ def document_for(
     found = caches.document_cache.get(key)
     if found is None:
         found = _build(response, positions(), themes, board, can_edit)
-        caches.document_cache.put(key, found)
+        caches.document_cache.put(key, found, found.size)
     own = rendered.own_changeable(board, actor, response) if board else frozenset()
     html = found.positions
     if can_edit and csrf_token != CSRF_SLOT:
@@ -96,7 +97,6 @@ def document_for(
         coverage=Markup(found.coverage),  # noqa: S704  (our autoescaping templates)
         positions=rendered.personal(html, own),
         board=board,
-        made_at=min(found.made_at, board.made_at) if board else found.made_at,
     )
 
 

@@ -254,7 +254,14 @@ def take_action(
 
     409 lists every failed gate in `reasons`; 403 when the caller may not act."""
     result = workflow_service.take_action(
-        session, actor, response_id, body.action, body.note, body.revision, annex=body.annex
+        session,
+        actor,
+        response_id,
+        body.action,
+        body.note,
+        body.revision,
+        settings=request.app.state.settings,
+        annex=body.annex,
     )
     session.commit()
     background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)

@@ -88,16 +88,21 @@ def _outcome(
     work: Callable[[], Comment],
     notice: str,
     again: Callable[[dict[str, str]], Response],
+    field: str = "body",
+    names: dict[str, str] | None = None,
 ) -> Response:
     """Do the work, then show the comment's section: in place for htmx, else redirect.
-    A refusal the person can fix comes back as the form with the reason beside the field."""
+    A refusal the person can fix comes back as the form with the reason beside the
+    field it is about: the error's own field (named as the form names it), else
+    `field`, the form's own - never another form's box."""
     try:
         work()
     except DomainError as exc:
         session.rollback()
         if exc.status_code in (401, 403, 404):
             raise
-        return again(field_errors(exc, "body") | {"_status": str(exc.status_code)})
+        errors = {(names or {}).get(k, k): v for k, v in field_errors(exc, field).items()}
+        return again(errors | {"_status": str(exc.status_code)})
     session.commit()
     response = visible_response(session, actor, response_id)
     board = board_of(request, session, actor, response)
@@ -216,6 +221,11 @@ def _thread_form(
         "values": values,
         "errors": errors,
         "heading": "Change your comment" if editing else "Reply to or act on a thread",
+        "accept_blocker": (
+            suggestions.why_not_accept(session, actor, comment)
+            if reader and reader.can_answer and comment.suggestion and not editing
+            else ""
+        ),
     }
     return _partial(request, "comments/thread.html", partial, context, status)
 
@@ -304,14 +314,18 @@ def _on_comment(
     notice: str,
     partial: str,
     values: dict[str, str],
+    field: str = "body",
+    names: dict[str, str] | None = None,
 ) -> Response:
-    """A change to one comment, answered like every other post."""
+    """A change to one comment, answered like every other post; a refusal is shown
+    beside `field` unless it names its own (`names` maps the service's field names to
+    the form's)."""
     comment, _response = service.visible_comment(session, actor, comment_id)
 
     def again(errors: dict[str, str]) -> Response:
         return _thread_form(request, session, actor, comment_id, partial, values, errors)
 
-    return _outcome(request, session, actor, comment.response_id, work, notice, again)
+    return _outcome(request, session, actor, comment.response_id, work, notice, again, field, names)
 
 
 @router.post("/comments/{comment_id}/edit", dependencies=[Csrf])
@@ -376,6 +390,7 @@ def answer_comment(
         notice,
         "comments/_actions.html",
         {"disposition": disposition, "disposition_note": disposition_note},
+        field="disposition",
     )
 
 
@@ -397,6 +412,8 @@ def accept_suggestion(
         "Suggestion accepted: the text now reads as suggested.",
         "comments/_actions.html",
         {"accept_note": accept_note},
+        field="accept_note",
+        names={"note": "accept_note", "comment": "accept_note"},
     )
 
 
@@ -417,6 +434,8 @@ def decline_suggestion(
         "Suggestion declined.",
         "comments/_actions.html",
         {"reason": reason},
+        field="reason",
+        names={"disposition_note": "reason", "comment": "reason"},
     )
 
 
@@ -433,10 +452,14 @@ def hide_comment(
         session,
         actor,
         comment_id,
-        lambda: service.hide_comment(session, actor, comment_id, reason),
+        lambda: service.hide_comment(
+            session, actor, comment_id, reason, settings=request.app.state.settings
+        ),
         "Comment hidden; its author has been told.",
         "comments/_actions.html",
-        {},
+        {f"hide_{comment_id}": reason},
+        field=f"hide_{comment_id}",
+        names={"reason": f"hide_{comment_id}"},
     )
 
 

@@ -230,7 +230,7 @@ def _response_page(request: Request, response_id: int) -> Response:
             context = document_context(request, session, actor, response, csrf_token=CSRF_SLOT)
             context.update(flash=flash, csrf_token=CSRF_SLOT)
             html = render_html(request, "responses/page.html", context)
-            return cut(html, context["document"].made_at)
+            return cut(html)
 
         page = kept_or_built(request.app.state.page_cache, key, build)
     token = request.state.csrf_token

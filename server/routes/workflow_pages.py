@@ -34,7 +34,13 @@ def take_action(
 ) -> Response:
     try:
         result = service.take_action(
-            session, actor, response_id, action, note, annex=annex == "yes"
+            session,
+            actor,
+            response_id,
+            action,
+            note,
+            settings=request.app.state.settings,
+            annex=annex == "yes",
         )
     except DomainError as exc:
         session.rollback()

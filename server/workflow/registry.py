@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import get_settings
+from ..config import Settings
 from .definitions import Workflow, load_all
 
 if TYPE_CHECKING:
@@ -14,9 +14,23 @@ if TYPE_CHECKING:
 DEFAULT_WORKFLOW = "socitm-policy"
 
 
-@lru_cache
+# The folder comes from the app's settings (use_folder, called by create_app and the
+# command line); until then, the default folder of Settings.
+_folder: list[Path] = [Settings.model_fields["workflows_dir"].default]
+_loaded: dict[Path, dict[str, Workflow]] = {}
+
+
+def use_folder(folder: Path) -> dict[str, Workflow]:
+    """Load the workflows from this folder (WorkflowError if one is invalid) and use
+    them from now on, in this process."""
+    found = _loaded.get(folder) or load_all(folder)
+    _loaded[folder] = found
+    _folder[0] = folder
+    return found
+
+
 def workflows() -> dict[str, Workflow]:
-    return load_all(get_settings().workflows_dir)
+    return _loaded.get(_folder[0]) or use_folder(_folder[0])
 
 
 def get_workflow(name: str) -> Workflow | None:

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from ..accounts.users import Actor
-from ..config import get_settings
+from ..config import Settings
 from ..drafting.access import require_view
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..models import Approval, AuditEvent, Reminder, Response, User, utcnow
@@ -69,6 +69,7 @@ def take_action(
     note: str = "",
     revision: int | None = None,
     *,
+    settings: Settings,
     annex: bool = False,
 ) -> ActionResult:
     response = _locked(session, response_id)
@@ -101,7 +102,7 @@ def take_action(
     if outcome.moves_to == PUBLISHED:
         # Publication hook (issue 5): the briefing is made in this same transaction,
         # so a refused note or a failed rendering publishes nothing and moves nothing.
-        publish_response(session, actor, response, note, annex=annex)
+        publish_response(session, actor, response, note, settings=settings, annex=annex)
     if outcome.moves_to is not None:
         _move(session, response, from_stage, outcome.moves_to)
     event = AuditEvent(
@@ -118,7 +119,7 @@ def take_action(
     # Messages are written in the same transaction: a move is never silent, and a
     # refused or rolled-back move never sends anything.
     notifications.after_move(
-        session, response, action, from_stage, note.strip(), actor.name, get_settings().base_url
+        session, response, action, from_stage, note.strip(), actor.name, settings.base_url
     )
     return ActionResult(response, outcome, event)
 

@@ -439,7 +439,8 @@ def test_the_report_lists_every_thread_with_its_answer_as_csv_and_json(
     web = browser_for(people.director)
     page = text_of(web.get(f"/responses/{futures_review}/report").text)
     assert "2 comment threads, 1 answered" in page
-    assert "1. First position" in page and "Accepted Done. Answered in revision 4" in page
+    # Accepted with the text as it stood: the report says so, not "answered in revision 4".
+    assert "1. First position" in page and "Accepted Done. Accepted, no change to the text" in page
     download = web.get(f"/responses/{futures_review}/report.csv")
     assert download.headers["content-type"].startswith("text/csv")
     assert "attachment" in download.headers["content-disposition"]

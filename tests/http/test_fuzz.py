@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from server.accounts.tokens import create_token
 from server.comments.service import create_comment
+from server.config import Settings
 from server.drafting.responses import positions_of
 from server.workflow.service import take_action
 
@@ -43,7 +44,7 @@ class Site:
 @pytest.fixture
 def site(session: Session, people, oep, small) -> Site:
     """Something for the fuzzer to find: a draft, and one in review with a comment."""
-    take_action(session, people.director, small, "submit")
+    take_action(session, people.director, small, "submit", settings=Settings())
     session.commit()
     comment = create_comment(session, people.futures, small, body="Why?")
     session.commit()

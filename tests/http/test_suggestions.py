@@ -287,8 +287,9 @@ def test_the_page_takes_the_same_queries_for_few_or_many_comments(
     positions = look.positions(small)
 
     def queries_for_page() -> int:
-        app.state.board_cache.__init__()  # a cold page: built, not served from memory
-        app.state.page_cache.__init__()
+        app.state.board_cache.clear()  # a cold page: built, not served from memory
+        app.state.page_cache.clear()
+        app.state.document_cache.clear()
         seen: list[str] = []
 
         def log(*args: object) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from server.accounts.tokens import create_token
+from server.config import Settings
 from server.db import make_engine
 from server.drafting.transfer import import_text
 from server.models import Approval, AuditEvent, Response
@@ -89,7 +90,7 @@ def test_racing_approvals_and_edits_on_two_processes(two_servers, pg_schema_url)
         for _ in range(ROUNDS):
             response = import_text(session, director, oep_text())
             session.commit()
-            take_action(session, director, response.id, "submit")
+            take_action(session, director, response.id, "submit", settings=Settings())
             session.commit()
             ids.append(response.id)
 
@@ -120,7 +121,7 @@ def test_racing_approvals_and_edits_on_two_processes(two_servers, pg_schema_url)
     with Session(engine, expire_on_commit=False) as session:
         extra = import_text(session, director, oep_text())
         session.commit()
-        take_action(session, director, extra.id, "submit")
+        take_action(session, director, extra.id, "submit", settings=Settings())
         session.commit()
     action = f"/api/v1/responses/{extra.id}/actions"
     codes = _race(

@@ -21,7 +21,7 @@ from server.accounts.tokens import create_token, revoke_token
 from server.backup import BackupError, backup, restore, tables
 from server.cli import main
 from server.comments.service import Answer, answer_comment, create_comment
-from server.config import get_settings
+from server.config import Settings, get_settings
 from server.db import make_engine
 from server.drafting import editing
 from server.drafting.responses import positions_of
@@ -66,7 +66,7 @@ def populate(engine: Engine) -> None:
             base_revision=small.revision,
         )
         s.commit()
-        take_action(s, director, rid, "submit")
+        take_action(s, director, rid, "submit", settings=Settings())
         s.commit()
         root = create_comment(
             s, futures[0], rid, body="Say *why*.", position_id=first.id, quote="survive"
@@ -82,9 +82,9 @@ def populate(engine: Engine) -> None:
         )
         s.commit()
         for reviewer in (*futures, *council):
-            take_action(s, reviewer, rid, "approve")
+            take_action(s, reviewer, rid, "approve", settings=Settings())
             s.commit()
-        take_action(s, director, rid, "publish")
+        take_action(s, director, rid, "publish", settings=Settings())
         s.commit()
         s.add(Reminder(response_id=rid, round=1, sent_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
         s.commit()

@@ -1,33 +1,81 @@
-"""Kept pages: cut where the CSRF token goes, filled per request, bounded in bytes."""
+"""Kept pages: cut where the CSRF token goes, filled per request; every cache is
+bounded by the bytes it holds, whatever it keeps."""
 
 from __future__ import annotations
 
-from server.comments.rendered import RenderCache
+from server.app import create_app
+from server.comments import anchors, threads
+from server.config import Settings
+from server.publishing.filecache import FILES
+from server.rendering.cache import ENTRY_OVERHEAD, ByteCache
 from server.rendering.document import CSRF_SLOT
 from server.rendering.page_cache import CachedPage, cut
 
 
 def test_a_kept_page_is_filled_with_each_request_s_token():
-    page = cut(f'<input value="{CSRF_SLOT}"><p>é</p><b data-t="{CSRF_SLOT}"></b>', 1.0)
+    page = cut(f'<input value="{CSRF_SLOT}"><p>é</p><b data-t="{CSRF_SLOT}"></b>')
     assert page.filled("abc") == '<input value="abc"><p>é</p><b data-t="abc"></b>'.encode()
     assert page.filled("xyz").count(b"xyz") == 2
 
 
 def test_a_page_without_forms_is_kept_whole():
-    page = cut("<p>read only</p>", 1.0)
+    page = cut("<p>read only</p>")
     assert page.chunks == (b"<p>read only</p>",)
     assert page.filled("abc") == b"<p>read only</p>"
 
 
-def test_the_oldest_pages_go_first_when_memory_runs_short():
-    cache = RenderCache[CachedPage](max_bytes=2500, ttl=60)
+def test_the_least_recently_used_go_first_when_memory_runs_short():
+    cache = ByteCache[CachedPage](max_bytes=2500 + 2 * ENTRY_OVERHEAD)
     for n in range(3):
-        cache.put(("page", n), CachedPage((b"x" * 1000,), made_at=float("inf")))
+        page = CachedPage((b"x" * 1000,))
+        cache.put(("page", n), page, page.size)
     assert cache.get(("page", 0)) is None
     assert cache.get(("page", 1)) is not None and cache.get(("page", 2)) is not None
+    assert cache.bytes <= cache.max_bytes
 
 
-def test_a_page_expires_with_the_oldest_part_it_was_built_from():
-    cache = RenderCache[CachedPage](max_bytes=10_000, ttl=60)
-    cache.put(("page",), CachedPage((b"x",), made_at=0.0))  # built long ago
-    assert cache.get(("page",)) is None
+def test_a_value_larger_than_the_whole_cache_is_not_kept():
+    cache = ByteCache[str](max_bytes=1000)
+    cache.put("big", "x" * 5000, 5000)
+    assert cache.get("big") is None and cache.bytes == 0
+
+
+def test_an_entry_expires_with_age():
+    cache = ByteCache[str](max_bytes=10_000, ttl=-1)  # everything is already too old
+    cache.put("page", "x", 1)
+    assert cache.get("page") is None
+
+
+def test_the_settings_give_every_cache_its_bytes(tmp_path):
+    settings = Settings(
+        database_url="sqlite://",
+        secret_key="k" * 40,
+        data_dir=tmp_path,
+        page_cache_bytes=1_000_000,
+        comments_cache_bytes=2_000_000,
+        document_cache_bytes=3_000_000,
+        text_cache_bytes=8_000_000,
+        file_cache_bytes=5_000_000,
+    )
+    app = create_app(settings)
+    assert app.state.page_cache.max_bytes == 1_000_000
+    assert app.state.board_cache.max_bytes == 2_000_000
+    assert app.state.document_cache.max_bytes == 3_000_000
+    assert anchors.BLOCKS.max_bytes == threads.LOCATIONS.max_bytes == 4_000_000
+    assert FILES.max_bytes == 5_000_000
+    # Back to the defaults for the tests after this one.
+    create_app(Settings(database_url="sqlite://", secret_key="k" * 40, data_dir=tmp_path))
+
+
+def test_position_blocks_are_bounded_by_bytes_not_by_count():
+    saved = anchors.BLOCKS.max_bytes
+    anchors.BLOCKS.clear()
+    anchors.BLOCKS.resize(200_000)
+    try:
+        body = "word " * 10_000  # 50 KB, the size that once filled 4,096 slots
+        for n in range(20):
+            anchors.blocks(body + str(n))
+        assert anchors.BLOCKS.bytes <= 200_000
+        assert 0 < len(anchors.BLOCKS) < 20
+    finally:
+        anchors.BLOCKS.resize(saved)
