@@ -36,7 +36,8 @@ from ..accounts.users import Actor
 from ..comments.rendered import TTL_SECONDS, RenderCache
 from ..errors import NotFound
 from ..models import Approval, AuditEvent, Publication, Response, Theme, User
-from ..workflow.service import REVIEW_ACTIONS, is_overdue
+from ..workflow.kinds import REVIEW_KINDS
+from ..workflow.panel import is_overdue
 from .document import CSRF_SLOT
 
 PAGE_CACHE_BYTES = 96 * 1024 * 1024  # per process: about 130 pages of 60 positions
@@ -94,7 +95,7 @@ def _response_with_facts() -> Select[Any]:
             col(AuditEvent.response_id) == col(Response.id),
             col(AuditEvent.actor_id) == reader,
             # Not IN (...): an expanding list is written out afresh at every execution.
-            or_(*(col(AuditEvent.action) == action for action in REVIEW_ACTIONS)),
+            or_(*(col(AuditEvent.kind) == kind.value for kind in REVIEW_KINDS)),
         ),
         core_select(func.max(Publication.id)).where(
             col(Publication.response_id) == col(Response.id)

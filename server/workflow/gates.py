@@ -7,10 +7,13 @@ from collections.abc import Callable, Sequence
 from sqlmodel import Session
 
 from ..comments.threads import open_count
+from ..config import get_settings
 from ..drafting.coverage import coverage
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response
+from ..publishing.snapshot import build_snapshot
 from ..themes.service import list_themes
+from . import render_check
 
 
 def _every_position_themed(
@@ -39,11 +42,23 @@ def _no_unresolved_comments(
     return [f"{count} {threads} still open: answer each with a disposition first"]
 
 
+def _briefing_renders(
+    session: Session, response: Response, positions: list[PositionView]
+) -> list[str]:
+    # Slow (it runs the converters): workflow/service.py evaluates it from a
+    # snapshot outside any write transaction, and skips it here.
+    snapshot = build_snapshot(session, response, get_settings().body_name)
+    return render_check.briefing_problems(snapshot)
+
+
 GATES: dict[str, Callable[[Session, Response, list[PositionView]], list[str]]] = {
     "every-position-themed": _every_position_themed,
     "core-themes-covered": _core_themes_covered,
     "no-unresolved-comments": _no_unresolved_comments,
+    "briefing-renders": _briefing_renders,
 }
+# Gates that must never run inside a write transaction.
+SLOW = frozenset({"briefing-renders"})
 
 
 def failed(session: Session, response: Response, names: Sequence[str]) -> list[str]:
