@@ -44,6 +44,14 @@ def check_workflow(workflow: Workflow, stage_nodes: dict[str, Any], top: Any, fa
             f"initial stage '{workflow.initial}' is not defined "
             "under stages - define it or correct the name",
         )
+    for stage in workflow.stages.values():
+        for action in stage.actions.values():
+            if action.to not in workflow.stages:
+                raise fail(
+                    stage_nodes[stage.name],
+                    f"action '{action.name}' of stage '{stage.name}' goes to unknown stage "
+                    f"'{action.to}' - define it or correct the name",
+                )
     if workflow.stages[workflow.initial].kind is not StageKind.DRAFT:
         raise fail(
             top["initial"][1],
@@ -94,11 +102,6 @@ def _check_stage(workflow: Workflow, stage: Stage, node: Any, fail: Any) -> None
 
 def _check_action(workflow: Workflow, stage: Stage, action: Action, node: Any, fail: Any) -> None:
     where = f"action '{action.name}' of stage '{stage.name}'"
-    if action.to not in workflow.stages:
-        raise fail(
-            node,
-            f"{where} goes to unknown stage '{action.to}' - define it or correct the name",
-        )
     target = workflow.stages[action.to]
     if stage.kind not in LEAVES_FROM[action.kind]:
         raise fail(

@@ -111,7 +111,8 @@ def decide(
         possible = ", ".join(stage.actions) or "nothing"
         if action not in known:
             return refuse(
-                refusals.UnknownAction, f"unknown action '{action}': in {stage.label} you can {possible}"
+                refusals.UnknownAction,
+                f"unknown action '{action}': in {stage.label} you can {possible}",
             )
         return refuse(
             refusals.NotPossibleHere,

@@ -103,7 +103,9 @@ def _decide(
     workflow = workflow_for(response)
     names = engine.gates_for(workflow, response.stage, action)
     failed = gates.failed(session, response, [g for g in names if g not in gates.SLOW]) + slow
-    outcome = engine.decide(workflow, situation(session, response), who(actor), action, note, failed)
+    outcome = engine.decide(
+        workflow, situation(session, response), who(actor), action, note, failed
+    )
     if outcome.refusal is not None:
         raise outcome.refusal
     return outcome

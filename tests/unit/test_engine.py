@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from server.workflow import gates
-from server.workflow.definitions import KNOWN_GATES, load_workflow_file
 from server.errors import Conflict, Forbidden, Invalid
-from server.workflow import refusals
+from server.workflow import gates, refusals
+from server.workflow.definitions import KNOWN_GATES, load_workflow_file
 from server.workflow.engine import Situation, Who, available_actions, decide
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -93,7 +93,9 @@ def test_a_valid_small_workflow_parses():
             "has no action of kind approve",
         ),
         (
-            VALID.replace("  draft:\n    kind: draft\n", "  draft:\n    kind: draft\n    quorum: 2\n"),
+            VALID.replace(
+                "  draft:\n    kind: draft\n", "  draft:\n    kind: draft\n    quorum: 2\n"
+            ),
             6,
             "sets a quorum but is not a review stage",
         ),
@@ -104,7 +106,10 @@ def test_a_valid_small_workflow_parses():
         ),
         (VALID.replace("kind: published", "kind: approved"), 3, "no published stage"),
         (
-            VALID.replace("publish: {kind: publish, who: owner, to: out}", "publish: {kind: publish, who: owner, to: review}"),
+            VALID.replace(
+                "publish: {kind: publish, who: owner, to: out}",
+                "publish: {kind: publish, who: owner, to: review}",
+            ),
             15,
             "leads to review stage 'review'",
         ),
