@@ -251,11 +251,22 @@ def take_action(
     actor: ApiActor,
     response_id: int = Id(),
 ) -> ActionOut:
-    """Move the response through its workflow (submit, approve, request-changes, ...).
+    """Move the response through its workflow (submit, approve, request-changes,
+    withdraw, publish, revise in the default one; each workflow file names its own).
 
-    409 lists every failed gate in `reasons`; 403 when the caller may not act."""
+    409 lists every failed gate in `reasons` - `submit` test-renders the briefing
+    and names a position that would not print - and answers a publish whose
+    response moved while its briefing was rendered; 403 when the caller may not
+    act; 422 when a required note (request-changes, withdraw) is missing."""
     result = workflow_service.take_action(
-        session, actor, response_id, body.action, body.note, body.revision, annex=body.annex
+        session,
+        actor,
+        response_id,
+        body.action,
+        body.note,
+        body.revision,
+        annex=body.annex,
+        settings=request.app.state.settings,
     )
     session.commit()
     background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)

@@ -34,7 +34,13 @@ def take_action(
 ) -> Response:
     try:
         result = service.take_action(
-            session, actor, response_id, action, note, annex=annex == "yes"
+            session,
+            actor,
+            response_id,
+            action,
+            note,
+            annex=annex == "yes",
+            settings=request.app.state.settings,
         )
     except DomainError as exc:
         session.rollback()

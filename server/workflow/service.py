@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
@@ -131,7 +132,8 @@ def _slow_work(
     # The caller's transaction ends here, so the write lock of a request is not held
     # across the rendering; what it wrote so far (nothing, for an action) is kept.
     session.commit()
-    with read_session(session.get_bind()) as reader:
+    bind = session.get_bind()
+    with read_session(bind if isinstance(bind, Engine) else bind.engine) as reader:
         response = reader.get(Response, response_id)
         if response is None:
             raise NotFound(f"no response with id {response_id}")
