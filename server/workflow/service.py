@@ -164,7 +164,7 @@ def _slow_work(
 
 
 def _has_slow_work(session: Session, response_id: int, action: str) -> bool:
-    response = session.get(Response, response_id)
+    response = session.get(Response, response_id, populate_existing=True)
     if response is None:
         return False
     workflow = workflow_for(response)
