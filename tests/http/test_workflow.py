@@ -214,3 +214,30 @@ def test_the_director_sees_changes_requested_and_overdue_reviews_are_flagged(
     act(futures_api, oep, "request-changes", "More evidence please")
     home = browser_for(people.director).get("/").text
     assert "Changes requested" in home
+
+
+def test_the_owner_withdraws_from_the_page_with_a_note_and_futures_are_told(
+    browser_for, api_for, people, oep, engine
+):
+    from server.models import Notification
+
+    act(api_for(people.director), oep, "submit")
+    act(api_for(people.futures), oep, "approve")
+    web = browser_for(people.director)
+    page = web.get(f"/responses/{oep}").text
+    assert 'name="action" value="withdraw"' in page and "Withdraw to draft" in page
+    unsaid = web.submit(f"/responses/{oep}/actions", {"action": "withdraw", "note": " "})
+    assert unsaid.status_code == 422 and "needs a note" in unsaid.text
+    done = web.submit(
+        f"/responses/{oep}/actions", {"action": "withdraw", "note": "New figures are due"}
+    )
+    assert done.status_code == 303
+    assert "Done: the response is now in Draft." in web.get(f"/responses/{oep}").text
+    history = web.get(f"/responses/{oep}/history").text
+    assert "New figures are due" in history
+    with Session(engine) as fresh:
+        told = fresh.exec(select(Notification).where(Notification.kind == "withdrawn")).all()
+        assert {n.user_id for n in told} == {people.futures.id}
+    # Approvals of the withdrawn round are void: the next round starts from none.
+    act(api_for(people.director), oep, "submit")
+    assert act(api_for(people.futures), oep, "approve").json()["approvals"] == 1
