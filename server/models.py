@@ -93,7 +93,8 @@ class Response(SQLModel, table=True):
     rt_url: str = Field(default="", max_length=2000)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     workflow: str = Field(max_length=60, default="socitm-policy")
-    stage: str = Field(max_length=60, default="draft")
+    # Always set from the workflow (its initial stage); stage names are the file's own.
+    stage: str = Field(max_length=60)
     owner_id: int = Field(foreign_key="user.id", index=True)
     revision: int = 1
     # Counts entries into review stages, so approvals never carry into a new round.
@@ -101,6 +102,9 @@ class Response(SQLModel, table=True):
     # The page serial: bumped by every write to anything the response's page shows
     # (rendering/freshness.py), so a page kept in memory can tell it is current.
     comment_serial: int = 0
+    # Every stage the response has entered, space-separated: who may read a draft
+    # can depend on the workflow having handed it to a group's stage once.
+    stages_reached: str = Field(default="", max_length=2000)
     due_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -159,6 +163,9 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     actor_id: int = Field(foreign_key="user.id")
     action: str = Field(max_length=60)
+    # The workflow kind of the action (kinds.ActionKind), "" for other audited events:
+    # rules read this, never the action's name.
+    kind: str = Field(default="", max_length=20)
     from_stage: str = Field(max_length=60)
     to_stage: str = Field(max_length=60)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

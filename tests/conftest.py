@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -217,3 +218,13 @@ def api_for(app, session: Session):  # type: ignore[no-untyped-def]
     yield make
     for client in clients:
         client.__exit__(None, None, None)
+
+
+def reached_on_the_way(response: Any, stage: str) -> str:
+    """The response's stages_reached after a test puts it straight into `stage`: the
+    stages before it in its workflow file count as passed through (for who may read)."""
+    from server.workflow.registry import workflow_for
+
+    names = list(workflow_for(response).stages)
+    passed = names[: names.index(stage) + 1] if stage in names else [stage]
+    return " ".join(sorted(set(response.stages_reached.split()) | set(passed)))

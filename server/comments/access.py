@@ -1,7 +1,8 @@
 """Who may read, write and answer comments; decided here and nowhere else.
 
-Reading follows the response (drafting.access) and is kept from plain members:
-comments are the body's internal consultation. Writing: the owner and admins
+Reading is part of a response's internals (drafting.access.sight): comments are
+the body's internal consultation, so whoever may not read them is told nothing
+exists (404), at every stage, published included. Writing: the owner and admins
 always; a reviewer group while the response is in that group's stage, read-only
 before and after (403, as the workflow refuses an approval out of turn).
 Dispositions are the owner's (or an admin's) answer.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..drafting.access import is_owner_or_admin, require_view
+from ..drafting.access import is_owner_or_admin, reads_internals, require_view
 from ..drafting.responses import get_response
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Comment, Response
@@ -20,13 +21,11 @@ from ..workflow.registry import workflow_for
 
 
 def can_read(actor: Actor, response: Response) -> bool:
-    return is_owner_or_admin(actor, response) or actor.is_director or actor.is_reviewer
+    return reads_internals(actor, response)
 
 
 def require_read(actor: Actor, response: Response) -> None:
-    require_view(actor, response)  # 404 for a draft a plain member may not see
-    if not can_read(actor, response):
-        raise Forbidden("comments are open to the response's owner, admins and reviewers")
+    require_view(actor, response)  # 404 for anyone who may not read the internals
 
 
 def _stage_group(response: Response) -> str | None:

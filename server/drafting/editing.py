@@ -31,6 +31,7 @@ def create_response(session: Session, actor: Actor, data: ResponseInput) -> Resp
         summary=data.summary,
         workflow=data.workflow,
         stage=workflow.initial,
+        stages_reached=workflow.initial,
         owner_id=actor.id,
         revision=1,
     )

@@ -89,11 +89,18 @@ def visible_response(session: Session, actor: Actor, response_id: int) -> Respon
     return response
 
 
+def visible_record(session: Session, actor: Actor, response_id: int) -> Response:
+    """The response for someone who may see it at least as published (the API record)."""
+    response = get_response(session, response_id)
+    access.require_record(actor, response)
+    return response
+
+
 def list_visible(session: Session, actor: Actor) -> list[Response]:
+    """Every response this person may see at least as published, newest first. Read
+    whole and filtered by access.sight, the one rule: a list of responses is short."""
     query = select(Response).order_by(col(Response.updated_at).desc())
-    if not (actor.is_admin or actor.is_director or actor.is_reviewer):
-        query = query.where(Response.stage == "published")
-    return list(session.exec(query).all())
+    return [r for r in session.exec(query).all() if access.can_view(actor, r)]
 
 
 def positions_of(session: Session, response_id: int) -> list[PositionView]:

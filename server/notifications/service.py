@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select, update
 
@@ -17,7 +18,11 @@ from ..models import (
     UserGroup,
     utcnow,
 )
+from ..workflow.kinds import ActionKind, StageKind
 from ..workflow.registry import workflow_for
+
+if TYPE_CHECKING:
+    from ..accounts.users import Actor
 
 REMIND_BEFORE = timedelta(days=2)
 
@@ -71,13 +76,14 @@ def notify(
 def after_move(
     session: Session,
     response: Response,
-    action: str,
+    kind: ActionKind,
     from_stage: str,
     note: str,
-    actor_name: str,
+    actor: Actor,
     base_url: str,
 ) -> None:
-    """The messages one workflow action sends; called inside the action's transaction."""
+    """The messages one workflow action sends; called inside the action's transaction.
+    Chosen by the kinds the workflow file declares, never by stage or action names."""
     workflow = workflow_for(response)
     title = response.title
     if response.stage == from_stage:
@@ -94,33 +100,51 @@ def after_move(
             f"“{title}” is now in {stage.label} and waits for your review{due}.",
             base_url,
         )
-    if action == "request-changes":
+    if kind is ActionKind.RETURN:
         notify(
             session,
             [response.owner_id],
             response,
             "changes-requested",
             f"Changes requested: {title}",
-            f"{actor_name} asked for changes to “{title}”:\n\n{note}",
+            f"{actor.name} asked for changes to “{title}”:\n\n{note}",
             base_url,
         )
-    if response.stage == "approved":
+    if kind is ActionKind.WITHDRAW:
+        # Everyone whose group the response reached: their review has stopped.
+        reviewers = {
+            u
+            for group in workflow.groups_of(set(response.stages_reached.split()))
+            for u in group_members(session, group)
+        }
+        notify(
+            session,
+            sorted(reviewers - {actor.id, response.owner_id}),
+            response,
+            "withdrawn",
+            f"Withdrawn from review: {title}",
+            f"{actor.name} withdrew “{title}” from {workflow.label(from_stage)} "
+            f"back to {workflow.label(response.stage)}; your approvals of this round "
+            f"no longer count:\n\n{note}",
+            base_url,
+        )
+    if workflow.kind_of(response.stage) is StageKind.APPROVED:
         notify(
             session,
             [response.owner_id],
             response,
-            "approved",
+            "response-approved",
             f"Approved: {title}",
             f"“{title}” has been approved and can now be published.",
             base_url,
         )
-    if response.stage == "published":
+    if workflow.is_published(response.stage):
         everyone = session.exec(select(User.id).where(col(User.active).is_(True))).all()
         notify(
             session,
             [i for i in everyone if i is not None],
             response,
-            "published",
+            "briefing-published",
             f"New briefing: {title}",
             f"“{title}” has been published.",
             base_url,

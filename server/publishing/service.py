@@ -1,7 +1,10 @@
 """Publications: made once when a response is published, then only read.
 
-publish_response is the workflow's hook; the rest answers who may read which
-version, and hands out the stored files."""
+Making one is the workflow's publish-briefing hook, in three steps so that no
+converter runs inside a write transaction: prepare_publication (a snapshot, read),
+render_publication (no transaction) and store_publication (a short write); see
+workflow/service.py. The rest answers who may read which version, and hands out
+the stored files."""
 
 from __future__ import annotations
 
@@ -10,15 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
-from ..config import Settings
 from ..drafting.access import can_view
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..models import Publication, PublicationFile, Response, utcnow
 from .annex import consultation_rows
 from .filecache import FILES
@@ -35,19 +38,31 @@ def latest_version(session: Session, response_id: int) -> int:
     return int(found or 0)
 
 
-def publish_response(
-    session: Session,
-    actor: Actor,
-    response: Response,
-    note: str,
-    *,
-    settings: Settings,
-    annex: bool = False,
-) -> Publication:
-    """Snapshot the response as the next version and render it, in the caller's transaction.
+@dataclass(frozen=True)
+class PreparedPublication:
+    """A publication rendered from a snapshot, not yet stored: what the snapshot was
+    taken from (stage, revision, comment serial) travels with it, so storing can
+    check nothing moved while it was rendered."""
 
-    Raises Invalid (no change note for a correction) or RenderFailed; either way the
-    caller's transaction is rolled back and nothing is published."""
+    response_id: int
+    version: int
+    stage: str
+    revision: int
+    comment_serial: int
+    title: str
+    rt_title: str
+    note: str
+    published_at: datetime
+    snapshot: dict[str, Any]
+    files: dict[str, bytes]
+
+
+def prepare_publication(
+    session: Session, response: Response, note: str, *, body_name: str, annex: bool = False
+) -> tuple[dict[str, Any], int, str]:
+    """The snapshot, its version and the note, read in the caller's (read) transaction.
+
+    Raises Invalid when a correction comes without a change note."""
     assert response.id is not None
     previous = latest_version(session, response.id)
     note = note.strip()
@@ -57,21 +72,50 @@ def publish_response(
             f"so readers of version {previous} know why it was superseded",
             field="note",
         )
-    version = previous + 1
-    snapshot = build_snapshot(session, response, settings.body_name)
+    snapshot = build_snapshot(session, response, body_name)
     if annex:
         snapshot["annex"] = consultation_rows(session, response)
+    return snapshot, previous + 1, note
+
+
+def render_publication(
+    response: Response, snapshot: dict[str, Any], version: int, note: str
+) -> PreparedPublication:
+    """Every format of the snapshot (RenderFailed if one fails): the slow part, run
+    with no transaction open."""
+    assert response.id is not None
     published_at = utcnow()
-    rendered = render_all(snapshot, Edition(version, published_at, note if previous else ""))
-    publication = Publication(
+    rendered = render_all(snapshot, Edition(version, published_at, note if version > 1 else ""))
+    return PreparedPublication(
         response_id=response.id,
         version=version,
-        published_at=published_at,
-        publisher_id=actor.id,
-        change_note=note,
+        stage=response.stage,
         revision=response.revision,
+        comment_serial=response.comment_serial,
         title=response.title,
         rt_title=response.rt_title,
+        note=note,
+        published_at=published_at,
+        snapshot=snapshot,
+        files=rendered.by_format(),
+    )
+
+
+def store_publication(session: Session, actor: Actor, prepared: PreparedPublication) -> Publication:
+    """Store a rendered publication, in the caller's short write transaction. The
+    caller has checked the response did not move; the version is checked here."""
+    if latest_version(session, prepared.response_id) != prepared.version - 1:
+        raise Conflict("another publication was made meanwhile; reload and try again")
+    snapshot = prepared.snapshot
+    publication = Publication(
+        response_id=prepared.response_id,
+        version=prepared.version,
+        published_at=prepared.published_at,
+        publisher_id=actor.id,
+        change_note=prepared.note,
+        revision=prepared.revision,
+        title=prepared.title,
+        rt_title=prepared.rt_title,
         snapshot=snapshot,
         search_text=search_text(snapshot),
         theme_slugs=theme_index(snapshot),
@@ -79,7 +123,7 @@ def publish_response(
     session.add(publication)
     session.flush()
     assert publication.id is not None
-    for fmt, content in rendered.by_format().items():
+    for fmt, content in prepared.files.items():
         session.add(
             PublicationFile(
                 publication_id=publication.id,

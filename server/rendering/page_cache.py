@@ -34,7 +34,7 @@ from sqlmodel import Session, col
 from ..accounts.users import Actor
 from ..errors import NotFound
 from ..models import Response
-from ..workflow.service import is_overdue
+from ..workflow.panel import is_overdue
 from .cache import ByteCache
 from .document import CSRF_SLOT
 

@@ -16,6 +16,7 @@ from ..drafting.responses import (
     ResponseInput,
     owner_of,
     positions_of,
+    visible_record,
     visible_response,
 )
 from ..drafting.responses import list_visible as list_visible_responses
@@ -149,7 +150,7 @@ def list_responses(session: SessionDep, actor: ApiActor) -> list[ResponseSummary
 @router.get("/responses/{response_id}", response_model=ResponseOut)
 def get_response(session: SessionDep, actor: ApiActor, response_id: int = Id()) -> ResponseOut:
     """One response with its positions in order."""
-    return _response_out(session, visible_response(session, actor, response_id))
+    return _response_out(session, visible_record(session, actor, response_id))
 
 
 def _saved(session: Session, response_id: int, position_id: int) -> PositionSaved:
@@ -250,9 +251,13 @@ def take_action(
     actor: ApiActor,
     response_id: int = Id(),
 ) -> ActionOut:
-    """Move the response through its workflow (submit, approve, request-changes, ...).
+    """Move the response through its workflow (submit, approve, request-changes,
+    withdraw, publish, revise in the default one; each workflow file names its own).
 
-    409 lists every failed gate in `reasons`; 403 when the caller may not act."""
+    409 lists every failed gate in `reasons` - `submit` test-renders the briefing
+    and names a position that would not print - and answers a publish whose
+    response moved while its briefing was rendered; 403 when the caller may not
+    act; 422 when a required note (request-changes, withdraw) is missing."""
     result = workflow_service.take_action(
         session,
         actor,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from ..accounts.users import Actor
@@ -24,7 +24,7 @@ from ..drafting.responses import (
     visible_response,
 )
 from ..drafting.transfer import export_text
-from ..errors import Invalid, StaleRevision
+from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Response as ResponseRow
 from ..publishing.service import latest_publication
 from ..rendering.diff import diff_html
@@ -34,6 +34,7 @@ from ..rendering.page_cache import CachedPage, cut, kept_or_built, response_and_
 from ..rendering.templates import render, render_html
 from ..themes.service import list_themes, slugify
 from ..workflow import service as workflow_service
+from ..workflow.kinds import StageKind
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
 from .conditional import client_has
 from .forms import field_errors, pop_flash, redirect
@@ -50,14 +51,18 @@ Text = Annotated[str, Form()]
 @router.get("/")
 def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     visible = list_visible(session, actor)
-    mine = [r for r in visible if r.owner_id == actor.id and r.stage != "published"]
-    published = [r for r in visible if r.stage == "published"][:10]
+    published_now = {r.id for r in visible if workflow_service.is_published(r)}
+    mine = [r for r in visible if r.owner_id == actor.id and r.id not in published_now]
+    briefings = [r for r in visible if r.id in published_now][:10]
     waiting = workflow_service.waiting_for_review(session, actor, visible)
     waiting_ids = {w.response.id for w in waiting}
     others = [
         r
         for r in visible
-        if r.owner_id != actor.id and r.stage != "published" and r.id not in waiting_ids
+        if r.owner_id != actor.id
+        and r.id not in published_now
+        and r.id not in waiting_ids
+        and access.reads_internals(actor, r)
     ]
     return render(
         request,
@@ -66,7 +71,7 @@ def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response
             "waiting": waiting,
             "mine": mine,
             "others": others,
-            "published": published,
+            "briefings": briefings,
             "can_create": access.can_create(actor),
             "label": _home_labels(session, mine),
             "flash": pop_flash(request),
@@ -79,9 +84,10 @@ def _home_labels(session: Session, mine: list[ResponseRow]) -> Any:
     asked = workflow_service.changes_requested(session, [r.id for r in mine if r.id])
 
     def label(response: ResponseRow) -> str:
-        if response.id in asked and response.stage == "draft":
+        kind = workflow_service.stage_kind(response)
+        if response.id in asked and kind is StageKind.DRAFT:
             return "Changes requested"
-        if response.stage == "approved":
+        if kind is StageKind.APPROVED:
             return "Approved – ready to publish"
         return _stage_label(response)
 
@@ -221,7 +227,11 @@ def _response_page(request: Request, response_id: int) -> Response:
     with quick_read_session(request.app.state.engine) as session:
         actor = signed_in(request, session)
         response, found_key = response_and_key(session, actor, response_id)
-        access.require_view(actor, response)
+        if not access.reads_internals(actor, response):
+            # Someone who may see it only as published reads it in the library.
+            if latest_publication(session, response_id) is None:
+                raise NotFound(f"no response with id {response_id}")
+            return RedirectResponse(f"/library/{response_id}", status_code=303)
         flash = pop_flash(request)
         # A page with a flash message is shown once, so it is never kept.
         key = None if flash else found_key

@@ -1,12 +1,18 @@
 """The workflow engine: given where a response stands, who acts and what they ask,
-say whether it is allowed, why not, and what follows. No database, no web."""
+say whether it is allowed, why not, and what follows. No database, no web.
+
+Every rule is keyed by the kinds the workflow file declares (kinds.py), never by
+a stage or action name."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .definitions import Workflow
+from ..errors import DomainError
+from . import refusals
+from .definitions import Action, Workflow
+from .kinds import ActionKind
 
 
 @dataclass(frozen=True)
@@ -26,28 +32,43 @@ class Situation:
 
 @dataclass(frozen=True)
 class Outcome:
-    allowed: bool
-    status: int = 200  # the HTTP status a refusal maps to: 403, 409 or 422
-    reasons: tuple[str, ...] = ()
+    refusal: DomainError | None = None  # a refusals.* error; None when allowed
     moves_to: str | None = None  # None: an approval short of quorum, nothing moves yet
     records_approval: bool = False
     approvals_after: int = 0
     quorum: int = 0
-    gates: tuple[str, ...] = field(default=())
+    kind: ActionKind | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self.refusal is None:
+            return ()
+        extra = self.refusal.extra
+        return tuple(extra) if isinstance(extra, list) else (self.refusal.message,)
 
 
-def refuse(status: int, *reasons: str) -> Outcome:
-    return Outcome(False, status, tuple(reasons))
+def refuse(error: type[DomainError], *reasons: str) -> Outcome:
+    return Outcome(error("; ".join(reasons), field="action", extra=list(reasons)))
+
+
+def action_of(workflow: Workflow, stage: str, action: str) -> Action | None:
+    found = workflow.stages.get(stage)
+    return found.actions.get(action) if found else None
 
 
 def may_act(workflow: Workflow, situation: Situation, who: Who, action: str) -> bool:
     """Whether the person is one of those the stage lets take the action."""
     stage = workflow.stages.get(situation.stage)
-    if stage is None or action not in stage.actions:
+    spec = action_of(workflow, situation.stage, action)
+    if stage is None or spec is None:
         return False
-    allowed = stage.actions[action].who
-    if action == "approve" and who.id == situation.owner_id:
+    if spec.kind is ActionKind.APPROVE and who.id == situation.owner_id:
         return False
+    allowed = spec.who
     return (
         ("owner" in allowed and who.id == situation.owner_id)
         or ("admin" in allowed and who.role == "admin")
@@ -57,10 +78,16 @@ def may_act(workflow: Workflow, situation: Situation, who: Who, action: str) -> 
 
 
 def available_actions(workflow: Workflow, situation: Situation, who: Who) -> list[str]:
+    """The actions this person could take now (an approval they gave is not offered twice)."""
     stage = workflow.stages.get(situation.stage)
     if stage is None:
         return []
-    return [name for name in stage.actions if may_act(workflow, situation, who, name)]
+    return [
+        name
+        for name, spec in stage.actions.items()
+        if may_act(workflow, situation, who, name)
+        and not (spec.kind is ActionKind.APPROVE and who.id in situation.approved_by)
+    ]
 
 
 def decide(
@@ -75,36 +102,43 @@ def decide(
     caller evaluated for this action (see gates_for); any of them refuses it."""
     stage = workflow.stages.get(situation.stage)
     if stage is None:
-        return refuse(409, f"the response is in an unknown stage '{situation.stage}'")
-    if action not in stage.actions:
+        return refuse(
+            refusals.UnknownStage, f"the response is in an unknown stage '{situation.stage}'"
+        )
+    spec = stage.actions.get(action)
+    if spec is None:
         known = {a for s in workflow.stages.values() for a in s.actions}
         possible = ", ".join(stage.actions) or "nothing"
         if action not in known:
-            return refuse(422, f"unknown action '{action}': in {stage.label} you can {possible}")
-        return refuse(409, f"'{action}' is not possible in {stage.label}; possible: {possible}")
-    spec = stage.actions[action]
-    if action == "approve" and who.id == situation.owner_id:
-        return refuse(403, "you cannot approve your own response")
+            return refuse(
+                refusals.UnknownAction,
+                f"unknown action '{action}': in {stage.label} you can {possible}",
+            )
+        return refuse(
+            refusals.NotPossibleHere,
+            f"'{action}' is not possible in {stage.label}; possible: {possible}",
+        )
+    approving = spec.kind is ActionKind.APPROVE
+    if approving and who.id == situation.owner_id:
+        return refuse(refusals.SelfApproval, "you cannot approve your own response")
     if not may_act(workflow, situation, who, action):
-        return refuse(403, _who_may(spec.who, stage.group, action))
+        return refuse(refusals.NotYours, _who_may(spec.who, stage.group, action))
     if spec.note_required and not note.strip():
-        return refuse(422, f"'{action}' needs a note saying what should change")
+        return refuse(refusals.NoteRequired, f"'{action}' needs a note saying why")
     if failed_gates:
-        return refuse(409, *failed_gates)
-    if action == "approve":
+        return refuse(refusals.GateFailed, *failed_gates)
+    if approving:
         if who.id in situation.approved_by:
-            return refuse(409, "you have already approved in this round")
+            return refuse(refusals.AlreadyApproved, "you have already approved in this round")
         count = len(situation.approved_by) + 1
         reached = count >= stage.quorum
-        return Outcome(True, 200, (), spec.to if reached else None, True, count, stage.quorum)
-    return Outcome(True, 200, (), spec.to)
+        return Outcome(None, spec.to if reached else None, True, count, stage.quorum, spec.kind)
+    return Outcome(None, spec.to, kind=spec.kind)
 
 
 def gates_for(workflow: Workflow, stage: str, action: str) -> tuple[str, ...]:
-    spec = workflow.stages.get(stage)
-    if spec is None or action not in spec.actions:
-        return ()
-    return spec.actions[action].gates
+    spec = action_of(workflow, stage, action)
+    return spec.gates if spec else ()
 
 
 def _who_may(who: tuple[str, ...], group: str | None, action: str) -> str:

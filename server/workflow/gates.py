@@ -10,7 +10,9 @@ from ..comments.threads import open_count
 from ..drafting.coverage import coverage
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response
+from ..publishing.snapshot import build_snapshot
 from ..themes.service import list_themes
+from . import render_check
 
 
 def _every_position_themed(
@@ -39,11 +41,25 @@ def _no_unresolved_comments(
     return [f"{count} {threads} still open: answer each with a disposition first"]
 
 
+def _briefing_renders(
+    session: Session, response: Response, positions: list[PositionView]
+) -> list[str]:
+    # Slow (it runs the converters): workflow/service.py evaluates it from a
+    # snapshot outside any write transaction, and skips it here.
+    # The body's name is the only setting in a snapshot, and it never decides
+    # whether a briefing renders.
+    snapshot = build_snapshot(session, response, "")
+    return render_check.briefing_problems(snapshot)
+
+
 GATES: dict[str, Callable[[Session, Response, list[PositionView]], list[str]]] = {
     "every-position-themed": _every_position_themed,
     "core-themes-covered": _core_themes_covered,
     "no-unresolved-comments": _no_unresolved_comments,
+    "briefing-renders": _briefing_renders,
 }
+# Gates that must never run inside a write transaction.
+SLOW = frozenset({"briefing-renders"})
 
 
 def failed(session: Session, response: Response, names: Sequence[str]) -> list[str]:

@@ -1,46 +1,61 @@
-"""Taking a workflow action: check, change, log - one transaction per move."""
+"""Taking a workflow action: check, change, log - and never a converter inside a
+write transaction.
+
+An action runs in up to two steps. When it has slow work - a gate that renders the
+briefing, or a stage it enters that publishes - that work runs first from a
+snapshot read in its own read transaction, with no transaction open while pandoc
+and Typst run. Then one short write transaction locks the response, checks that
+its stage and revision (compare-and-set) are those the snapshot was taken at,
+decides again, stores, moves and logs. If anything moved meanwhile it refuses
+(409) and stores nothing. Actions with no slow work are the second step alone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col, func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
 from ..config import Settings
+from ..db import read_session
 from ..drafting.access import require_view
-from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..models import Approval, AuditEvent, Reminder, Response, User, utcnow
 from ..notifications import service as notifications
-from ..publishing.service import publish_response
-from . import engine, gates
+from ..publishing import service as publishing
+from ..publishing.snapshot import build_snapshot
+from . import engine, gates, render_check
+from .kinds import ActionKind, Hook
+from .panel import (
+    changes_requested,
+    is_overdue,
+    is_published,
+    last_reviewed_revision,
+    panel,
+    situation,
+    stage_kind,
+    waiting_for_review,
+    who,
+)
+from .refusals import MovedMeanwhile
 from .registry import workflow_for
 
-__all__ = ["workflow_for"]
+__all__ = [
+    "changes_requested",
+    "is_overdue",
+    "is_published",
+    "last_reviewed_revision",
+    "panel",
+    "stage_kind",
+    "waiting_for_review",
+    "workflow_for",
+]
 
 NOTE_MAX = 5000
-# The moves that count as the reader having reviewed a revision.
-REVIEW_ACTIONS = ("approve", "request-changes")
-# Entering this stage makes a publication (access.py shows it to every member).
-PUBLISHED = "published"
-
-
-_STATUS_ERRORS: dict[int, type[DomainError]] = {403: Forbidden, 409: Conflict, 422: Invalid}
-
-
-def who(actor: Actor) -> engine.Who:
-    return engine.Who(actor.id, actor.role, actor.groups)
-
-
-def situation(session: Session, response: Response) -> engine.Situation:
-    approvals = session.exec(
-        select(Approval.user_id).where(
-            Approval.response_id == response.id, Approval.round == response.review_round
-        )
-    ).all()
-    return engine.Situation(response.stage, response.owner_id, frozenset(approvals))
 
 
 def _locked(session: Session, response_id: int) -> Response:
@@ -61,6 +76,104 @@ class ActionResult:
     event: AuditEvent
 
 
+@dataclass
+class SlowWork:
+    """What the first step found, and the facts it was found at."""
+
+    stage: str
+    revision: int
+    comment_serial: int
+    failed_gates: list[str]
+    publication: publishing.PreparedPublication | None = None
+
+
+def _check_request(actor: Actor, response: Response, note: str, revision: int | None) -> None:
+    require_view(actor, response)
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
+    if revision is not None and revision != response.revision:
+        raise Conflict(
+            f"you are acting on revision {revision}, but the current revision is "
+            f"{response.revision}; reload and review the current text"
+        )
+
+
+def _decide(
+    session: Session, actor: Actor, response: Response, action: str, note: str, slow: list[str]
+) -> engine.Outcome:
+    workflow = workflow_for(response)
+    names = engine.gates_for(workflow, response.stage, action)
+    failed = gates.failed(session, response, [g for g in names if g not in gates.SLOW]) + slow
+    outcome = engine.decide(
+        workflow, situation(session, response), who(actor), action, note, failed
+    )
+    if outcome.refusal is not None:
+        raise outcome.refusal
+    return outcome
+
+
+def _hooks_on_entering(response: Response, outcome: engine.Outcome) -> tuple[Hook, ...]:
+    if outcome.moves_to is None:
+        return ()
+    return workflow_for(response).stages[outcome.moves_to].on_enter
+
+
+def _slow_work(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    action: str,
+    note: str,
+    revision: int | None,
+    annex: bool,
+    settings: Settings,
+) -> SlowWork | None:
+    """Step one: decide from a read snapshot, then render. None: nothing slow to do."""
+    # The caller's transaction ends here, so the write lock of a request is not held
+    # across the rendering; what it wrote so far (nothing, for an action) is kept.
+    session.commit()
+    bind = session.get_bind()
+    with read_session(bind if isinstance(bind, Engine) else bind.engine) as reader:
+        response = reader.get(Response, response_id)
+        if response is None:
+            raise NotFound(f"no response with id {response_id}")
+        workflow = workflow_for(response)
+        slow_gates = [
+            g for g in engine.gates_for(workflow, response.stage, action) if g in gates.SLOW
+        ]
+        # Refuse early, before any rendering, if the action is not allowed at all.
+        _check_request(actor, response, note, revision)
+        outcome = _decide(reader, actor, response, action, note, [])
+        hooks = _hooks_on_entering(response, outcome)
+        if not slow_gates and Hook.PUBLISH_BRIEFING not in hooks:
+            return None
+        snapshot = build_snapshot(reader, response, settings.body_name)
+        prepared: tuple[dict[str, Any], int, str] | None = None
+        if Hook.PUBLISH_BRIEFING in hooks:
+            prepared = publishing.prepare_publication(
+                reader, response, note, body_name=settings.body_name, annex=annex
+            )
+        reader.expunge(response)  # its facts outlive the read transaction
+        reader.rollback()  # no transaction stays open while the converters run
+    work = SlowWork(response.stage, response.revision, response.comment_serial, [])
+    if slow_gates:
+        work.failed_gates = render_check.briefing_problems(snapshot)
+    if prepared is not None and not work.failed_gates:
+        work.publication = publishing.render_publication(response, *prepared)
+    return work
+
+
+def _has_slow_work(session: Session, response_id: int, action: str) -> bool:
+    response = session.get(Response, response_id, populate_existing=True)
+    if response is None:
+        return False
+    workflow = workflow_for(response)
+    spec = engine.action_of(workflow, response.stage, action)
+    if spec is None:
+        return False
+    return any(g in gates.SLOW for g in spec.gates) or bool(workflow.stages[spec.to].on_enter)
+
+
 def take_action(
     session: Session,
     actor: Actor,
@@ -72,22 +185,20 @@ def take_action(
     settings: Settings,
     annex: bool = False,
 ) -> ActionResult:
+    work = None
+    if _has_slow_work(session, response_id, action):
+        work = _slow_work(session, actor, response_id, action, note, revision, annex, settings)
     response = _locked(session, response_id)
-    require_view(actor, response)
-    if len(note) > NOTE_MAX:
-        raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
-    if revision is not None and revision != response.revision:
-        raise Conflict(
-            f"you are acting on revision {revision}, but the current revision is "
-            f"{response.revision}; reload and review the current text"
+    _check_request(actor, response, note, revision)
+    if work is not None and (
+        (response.stage, response.revision) != (work.stage, work.revision)
+        or (annex and response.comment_serial != work.comment_serial)
+    ):
+        raise MovedMeanwhile(
+            "the response moved on while its briefing was being rendered; reload and try again",
+            field="action",
         )
-    workflow = workflow_for(response)
-    state = situation(session, response)
-    failed = gates.failed(session, response, engine.gates_for(workflow, response.stage, action))
-    outcome = engine.decide(workflow, state, who(actor), action, note, failed)
-    if not outcome.allowed:
-        error = _STATUS_ERRORS[outcome.status]
-        raise error("; ".join(outcome.reasons), field="action", extra=list(outcome.reasons))
+    outcome = _decide(session, actor, response, action, note, work.failed_gates if work else [])
     from_stage = response.stage
     if outcome.records_approval:
         session.add(
@@ -99,16 +210,18 @@ def take_action(
                 user_id=actor.id,
             )
         )
-    if outcome.moves_to == PUBLISHED:
-        # Publication hook (issue 5): the briefing is made in this same transaction,
-        # so a refused note or a failed rendering publishes nothing and moves nothing.
-        publish_response(session, actor, response, note, settings=settings, annex=annex)
+    hooks = _hooks_on_entering(response, outcome)
+    if Hook.PUBLISH_BRIEFING in hooks:
+        if work is None or work.publication is None:  # the stage moved under the check
+            raise MovedMeanwhile("the response moved on; reload and try again", field="action")
+        publishing.store_publication(session, actor, work.publication)
     if outcome.moves_to is not None:
-        _move(session, response, from_stage, outcome.moves_to)
+        _move(session, response, from_stage, outcome.moves_to, outcome.kind)
     event = AuditEvent(
         response_id=response_id,
         actor_id=actor.id,
         action=action,
+        kind=outcome.kind.value if outcome.kind else "",
         from_stage=from_stage,
         to_stage=response.stage,
         note=note.strip(),
@@ -118,24 +231,34 @@ def take_action(
     session.flush()
     # Messages are written in the same transaction: a move is never silent, and a
     # refused or rolled-back move never sends anything.
+    assert outcome.kind is not None
     notifications.after_move(
-        session, response, action, from_stage, note.strip(), actor.name, settings.base_url
+        session, response, outcome.kind, from_stage, note.strip(), actor, settings.base_url
     )
     return ActionResult(response, outcome, event)
 
 
-def _move(session: Session, response: Response, from_stage: str, to_stage: str) -> None:
+def _move(
+    session: Session, response: Response, from_stage: str, to_stage: str, kind: ActionKind | None
+) -> None:
     workflow = workflow_for(response)
     target = workflow.stages[to_stage]
-    reviewing = target.group is not None
-    values: dict[str, object] = {"stage": to_stage, "updated_at": utcnow()}
-    if reviewing:
+    reached = set(response.stages_reached.split()) | {from_stage, to_stage}
+    values: dict[str, object] = {
+        "stage": to_stage,
+        "updated_at": utcnow(),
+        "stages_reached": " ".join(sorted(reached)),
+    }
+    if target.group is not None:
         values["review_round"] = response.review_round + 1
         values["due_at"] = (
             utcnow() + timedelta(days=target.deadline_days) if target.deadline_days else None
         )
     else:
         values["due_at"] = None
+    if kind is ActionKind.WITHDRAW:
+        # A new round: the approvals given so far count for nothing any more.
+        values["review_round"] = response.review_round + 1
     # Compare-and-set on the stage: a second racer finds the stage moved and fails.
     result = session.execute(
         update(Response)
@@ -144,7 +267,9 @@ def _move(session: Session, response: Response, from_stage: str, to_stage: str) 
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("the response moved on while you were acting; reload and try again")
+        raise MovedMeanwhile(
+            "the response moved on while you were acting; reload and try again", field="action"
+        )
     session.refresh(response)
 
 
@@ -172,113 +297,6 @@ def history(
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     return [HistoryEntry(event, name) for event, name in session.exec(query).all()]
-
-
-def is_overdue(response: Response, now: datetime | None = None) -> bool:
-    if response.due_at is None:
-        return False
-    due = response.due_at
-    return (now or utcnow()) > due
-
-
-ACTION_LABELS = {
-    "submit": "Submit for review",
-    "approve": "Approve",
-    "request-changes": "Request changes",
-    "publish": "Publish",
-    "revise": "Revise (back to draft)",
-}
-
-
-@dataclass
-class ActionChoice:
-    name: str
-    label: str
-    note_required: bool
-
-
-@dataclass
-class Panel:
-    """What the response page shows about the workflow to this person."""
-
-    stage_label: str
-    group: str | None
-    quorum: int
-    approvals: int
-    approved_by_me: bool
-    due_at: datetime | None
-    overdue: bool
-    actions: list[ActionChoice]
-    last_reviewed: int | None = None
-    can_extend: bool = False
-
-
-def panel(session: Session, actor: Actor, response: Response) -> Panel:
-    workflow = workflow_for(response)
-    state = situation(session, response)
-    stage = workflow.stages.get(response.stage)
-    names = engine.available_actions(workflow, state, who(actor))
-    if actor.id in state.approved_by:
-        names = [n for n in names if n != "approve"]
-    choices = [
-        ActionChoice(
-            n,
-            ACTION_LABELS.get(n, n.replace("-", " ").capitalize()),
-            bool(stage and stage.actions[n].note_required),
-        )
-        for n in names
-    ]
-    return Panel(
-        stage_label=workflow.label(response.stage),
-        group=stage.group if stage else None,
-        quorum=stage.quorum if stage and stage.group else 0,
-        approvals=len(state.approved_by),
-        approved_by_me=actor.id in state.approved_by,
-        due_at=response.due_at,
-        overdue=is_overdue(response),
-        actions=choices,
-        last_reviewed=last_reviewed_revision(session, actor.id, response.id or 0),
-        can_extend=response.due_at is not None
-        and (actor.is_admin or actor.id == response.owner_id),
-    )
-
-
-@dataclass
-class Waiting:
-    response: Response
-    stage_label: str
-    due_at: datetime | None
-    overdue: bool
-    decided: bool
-
-
-def waiting_for_review(session: Session, actor: Actor, responses: list[Response]) -> list[Waiting]:
-    """Responses in a stage reviewed by one of the actor's groups, soonest due first."""
-    mine: list[Response] = []
-    for response in responses:
-        stage = workflow_for(response).stages.get(response.stage)
-        if stage and stage.group in actor.groups and response.owner_id != actor.id:
-            mine.append(response)
-    if not mine:
-        return []
-    approved = session.exec(
-        select(Approval.response_id, Approval.round).where(
-            Approval.user_id == actor.id, col(Approval.response_id).in_([r.id for r in mine])
-        )
-    ).all()
-    decided = set(approved)
-    rows = [
-        Waiting(
-            r,
-            workflow_for(r).label(r.stage),
-            r.due_at,
-            is_overdue(r),
-            (r.id, r.review_round) in decided,
-        )
-        for r in mine
-    ]
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(rows, key=lambda w: (w.decided, w.due_at or far))
 
 
 def extend_deadline(
@@ -319,31 +337,3 @@ def extend_deadline(
     session.add(event)
     session.flush()
     return event
-
-
-def last_reviewed_revision(session: Session, actor_id: int, response_id: int) -> int | None:
-    return session.exec(
-        select(func.max(AuditEvent.revision)).where(
-            AuditEvent.response_id == response_id,
-            AuditEvent.actor_id == actor_id,
-            col(AuditEvent.action).in_(REVIEW_ACTIONS),
-        )
-    ).one()
-
-
-def changes_requested(session: Session, response_ids: list[int]) -> set[int]:
-    """Of these responses, those whose latest workflow move was a request for changes."""
-    if not response_ids:
-        return set()
-    latest = (
-        select(AuditEvent.response_id, func.max(AuditEvent.id).label("last"))
-        .where(col(AuditEvent.response_id).in_(response_ids))
-        .group_by(col(AuditEvent.response_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(AuditEvent.response_id)
-        .join(latest, col(AuditEvent.id) == latest.c.last)
-        .where(AuditEvent.action == "request-changes")
-    ).all()
-    return set(rows)

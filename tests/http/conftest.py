@@ -20,6 +20,7 @@ from server.accounts.users import Actor
 from server.drafting.responses import positions_of
 from server.drafting.transfer import import_text
 from server.models import ApiToken, Position, Response, Revision, Theme, User
+from tests.conftest import reached_on_the_way
 
 DRAFTS = Path(__file__).resolve().parents[2] / "drafts"
 OEP_TITLE = "Response to the Operational Efficiency Programme final report"
@@ -147,6 +148,8 @@ class Look:
             r = s.get(Response, response_id)
             assert r is not None
             r.stage = stage
+            # As if it had walked there: the stages on the way count as reached.
+            r.stages_reached = reached_on_the_way(r, stage)
             s.add(r)
             s.commit()
 

@@ -140,6 +140,7 @@ def test_adding_a_user_without_the_csrf_token_adds_nobody(browser_for, people, l
 def test_admin_makes_a_member_a_futures_reviewer_who_then_sees_drafts(
     browser_for, people, small, look
 ):
+    look.set_stage(small, "futures-review")  # a response the Futures group has been given
     member = browser_for(people.member)
     assert member.get(f"/responses/{small}").status_code == 404
     admin = browser_for(people.admin)

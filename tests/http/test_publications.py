@@ -99,7 +99,9 @@ def test_members_keep_the_briefing_while_a_correction_is_drafted_but_not_the_dra
     assert [p["version"] for p in publications(member, small)] == [1]
     assert member.get(f"/api/v1/responses/{small}/publications/1/pdf").status_code == 200
     web = browser_for(people.member)
-    assert web.get(f"/responses/{small}").status_code == 404
+    sent = web.get(f"/responses/{small}", follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/library/{small}"
+    assert web.get(f"/responses/{small}/revisions").status_code == 404
     page = web.get(f"/library/{small}")
     assert page.status_code == 200 and "First position" in page.text
 

@@ -16,7 +16,10 @@ from tests.conftest import Web
 # Who may use each route, for a response in draft owned by the director:
 #   public       anyone, signed in or not
 #   signed_in    anyone signed in
-#   reader       signed-in people who may see drafts (not plain members)
+#   reader       who may read the response's internals: directors, and reviewers once
+#                the workflow has handed it to their group (never plain members)
+#   library      a reader, or anyone signed in once the response is published
+#   commenter    the owner and admins, and the group whose review stage it is in
 #   creator      directors and admins
 #   owner        the response's owner and admins
 #   admin        admins only
@@ -33,9 +36,9 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/responses"): "signed_in",
     ("GET", "/library"): "signed_in",
     ("GET", "/library/feed.xml"): "signed_in",
-    ("GET", "/library/{response_id}"): "reader",
-    ("GET", "/library/{response_id}/versions/{version}/{fmt}"): "reader",
-    ("GET", "/library/{response_id}/compare"): "reader",
+    ("GET", "/library/{response_id}"): "library",
+    ("GET", "/library/{response_id}/versions/{version}/{fmt}"): "library",
+    ("GET", "/library/{response_id}/compare"): "library",
     ("GET", "/themes"): "signed_in",
     ("GET", "/themes/{slug}"): "signed_in",
     ("GET", "/account"): "signed_in",
@@ -79,11 +82,11 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/themes"): "signed_in",
     ("GET", "/api/v1/responses"): "signed_in",
     ("POST", "/api/v1/responses"): "creator",
-    ("GET", "/api/v1/responses/{response_id}"): "reader",
+    ("GET", "/api/v1/responses/{response_id}"): "library",
     ("GET", "/api/v1/responses/{response_id}/revisions"): "reader",
     ("GET", "/api/v1/responses/{response_id}/history"): "reader",
-    ("GET", "/api/v1/responses/{response_id}/publications"): "reader",
-    ("GET", "/api/v1/responses/{response_id}/publications/{version}/pdf"): "reader",
+    ("GET", "/api/v1/responses/{response_id}/publications"): "library",
+    ("GET", "/api/v1/responses/{response_id}/publications/{version}/pdf"): "library",
     ("POST", "/api/v1/responses/{response_id}/positions"): "owner",
     ("PUT", "/api/v1/responses/{response_id}/positions/{position_id}"): "owner",
     ("DELETE", "/api/v1/responses/{response_id}/positions/{position_id}"): "owner",
@@ -100,7 +103,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/comments/{comment_id}/hide"): "admin",
     ("GET", "/responses/{response_id}/comments/{key}"): "reader",
     ("GET", "/responses/{response_id}/comments/stamp"): "reader",
-    ("GET", "/responses/{response_id}/comment"): "owner",
+    ("GET", "/responses/{response_id}/comment"): "commenter",
     ("GET", "/comments/{comment_id}/actions"): "reader",
     ("GET", "/comments/{comment_id}/edit"): "author",
     ("POST", "/comments/{comment_id}/accept"): "owner",
@@ -112,16 +115,44 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/responses/{response_id}/report.json"): "reader",
 }
 
-ALLOWED = {
-    "public": {"anonymous", "member", "futures", "council", "other_director", "owner", "admin"},
-    "signed_in": {"member", "futures", "council", "other_director", "owner", "admin"},
-    "reader": {"futures", "council", "other_director", "owner", "admin"},
-    "creator": {"other_director", "owner", "admin"},
-    "owner": {"owner", "admin"},
-    "author": {"owner"},  # the comment's author (the owner here), not even an admin
-    "admin": {"admin"},
-}
 ROLES = ["anonymous", "member", "futures", "council", "other_director", "owner", "admin"]
+STAGES = ["draft", "futures-review", "council-review", "approved", "published"]
+# Who reads a response's internals in each stage of the default workflow: a group
+# from the first time the workflow hands the response to its stage, and ever after.
+READERS = {
+    "draft": {"other_director", "owner", "admin"},
+    "futures-review": {"futures", "other_director", "owner", "admin"},
+    "council-review": {"futures", "council", "other_director", "owner", "admin"},
+    "approved": {"futures", "council", "other_director", "owner", "admin"},
+    "published": {"futures", "council", "other_director", "owner", "admin"},
+}
+STAGE_GROUP = {"futures-review": "futures", "council-review": "council"}
+
+
+def allowed(rule: str, stage: str = "draft") -> set[str]:
+    """The roles a rule admits while the response is in `stage`."""
+    everyone = set(ROLES)
+    signed_in = everyone - {"anonymous"}
+    fixed = {
+        "public": everyone,
+        "signed_in": signed_in,
+        "creator": {"other_director", "owner", "admin"},
+        "owner": {"owner", "admin"},
+        "author": {"owner"},  # the comment's author (the owner here), not even an admin
+        "admin": {"admin"},
+    }
+    if rule in fixed:
+        return fixed[rule]
+    if rule == "reader":
+        return READERS[stage]
+    if rule == "library":
+        return signed_in if stage == "published" else READERS[stage]
+    if rule == "commenter":
+        return {"owner", "admin"} | ({STAGE_GROUP[stage]} if stage in STAGE_GROUP else set())
+    raise AssertionError(f"unknown rule {rule!r}")
+
+
+ALLOWED = {rule: allowed(rule) for rule in set(RULES.values())}
 
 
 def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -285,3 +316,129 @@ def test_state_changing_forms_refuse_a_missing_or_wrong_csrf_token(
             assert reply.status_code == 403, f"{path} with token {token!r}: {reply.status_code}"
     session.expire_all()
     assert get_response(session, rid).revision == before
+
+
+def _clients(app, session, people, browser_for, api: bool) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    actors = {
+        "member": people.member,
+        "futures": people.futures,
+        "council": people.council,
+        "other_director": people.director2,
+        "owner": people.director,
+        "admin": people.admin,
+    }
+    clients: dict[str, Any] = {"anonymous": Web(app)}
+    for role, actor in actors.items():
+        if api:
+            token = create_token(session, actor.id)[1]
+            session.commit()
+            clients[role] = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+        else:
+            clients[role] = browser_for(actor)
+    return clients
+
+
+def _into(stage: str, rid: int, session, people, look) -> None:  # type: ignore[no-untyped-def]
+    """Put the response in `stage` as if it had walked there; published for real."""
+    from server.workflow.service import take_action
+
+    if stage == "published":
+        look.set_stage(rid, "approved")
+        session.rollback()
+        take_action(session, people.director, rid, "publish")
+        session.commit()
+    elif stage != "draft":
+        look.set_stage(rid, stage)
+
+
+# Reads are where visibility lives: every GET route, at every stage, for every role.
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_shows_each_role_exactly_what_it_may_read(
+    stage, app, session, people, import_draft, browser_for, look, engine
+):
+    """Readers get the page (200, or 404 only for a publication that does not exist
+    yet); everyone else is refused - a plain member at every stage, published
+    included, except the response page, which sends them to the library."""
+    rid = import_draft(people.director)
+    from server.drafting.responses import positions_of
+
+    ids = {
+        "response_id": rid,
+        "position_id": positions_of(session, rid)[0].id,
+        "number": 1,
+        "version": 1,
+        "fmt": "pdf",
+        "user_id": people.member.id,
+        "slug": "efficiency",
+        "token_id": 1,
+        "comment_id": _a_comment(session, people.director, rid),
+        "key": "general",
+    }
+    _into(stage, rid, session, people, look)
+    pages = _clients(app, session, people, browser_for, api=False)
+    apis = _clients(app, session, people, browser_for, api=True)
+    checked = 0
+    for (method, path), rule in RULES.items():
+        if method != "GET" or "{response_id}" not in path and "{comment_id}" not in path:
+            continue
+        api = path.startswith("/api/")
+        url = _fill(path, ids) + ("?from=1&to=2" if path.endswith("/compare") else "")
+        for role in ROLES:
+            client = apis[role] if api and role != "anonymous" else pages[role]
+            reply = client.get(url, follow_redirects=False)
+            where = f"GET {url} in {stage} as {role}: {reply.status_code}"
+            assert reply.status_code < 500, where
+            location = reply.headers.get("location", "")
+            if role in allowed(rule, stage):
+                # Before publication there is no briefing; with one version, nothing to compare.
+                missing_ok = rule == "library" and (
+                    stage != "published" or path.endswith("/compare")
+                )
+                refusals = (401, 403) if missing_ok else (401, 403, 404)
+                assert reply.status_code not in refusals, where
+                assert not (reply.status_code == 303 and "/login" in location), where
+            elif (
+                path == "/responses/{response_id}"
+                and role != "anonymous"
+                and stage == ("published")
+            ):
+                assert (reply.status_code, location) == (303, f"/library/{rid}"), where
+            else:
+                assert reply.status_code in (401, 403, 404) or (
+                    reply.status_code == 303 and "/login" in location
+                ), where
+            checked += 1
+    assert checked > 100  # every reading route was tried
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("stage", STAGES[1:])
+def test_a_plain_member_can_change_nothing_at_any_stage(
+    stage, app, session, people, import_draft, browser_for, look, engine
+):
+    rid = import_draft(people.director)
+    from server.drafting.responses import get_response, positions_of
+
+    ids = {
+        "response_id": rid,
+        "position_id": positions_of(session, rid)[0].id,
+        "number": 1,
+        "comment_id": _a_comment(session, people.director, rid),
+    }
+    _into(stage, rid, session, people, look)
+    before = look.state(rid)
+    web = browser_for(people.member)
+    token = create_token(session, people.member.id)[1]
+    session.commit()
+    api = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    base = get_response(session, rid).revision
+    for (method, path), rule in RULES.items():
+        if method == "GET" or rule in ("public", "signed_in") or "{user_id}" in path:
+            continue
+        if "{response_id}" not in path and "{comment_id}" not in path:
+            continue
+        is_api = path.startswith("/api/")
+        reply = _call(api if is_api else web, method, _fill(path, ids), web.csrf, base, is_api)
+        assert reply.status_code in (403, 404), f"{method} {path} in {stage}: {reply.status_code}"
+    assert look.state(rid) == before

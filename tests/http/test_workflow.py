@@ -99,13 +99,14 @@ def test_submit_is_refused_with_every_reason_until_themes_are_complete(api_for, 
 
 
 def test_wrong_people_and_wrong_stages_are_refused(api_for, people, oep):
-    assert act(api_for(people.futures), oep, "submit").status_code == 403
+    assert act(api_for(people.futures), oep, "submit").status_code == 404  # unseen draft
     assert act(api_for(people.director), oep, "approve").status_code in (403, 409)
     assert act(api_for(people.director), oep, "publish").status_code == 409
     assert act(api_for(people.director), oep, "fly").status_code == 422
     assert act(api_for(people.member), oep, "submit").status_code == 404
     act(api_for(people.director), oep, "submit")
-    assert act(api_for(people.council), oep, "approve").status_code == 403
+    assert act(api_for(people.council), oep, "approve").status_code == 404  # not theirs yet
+    assert act(api_for(people.futures), oep, "submit").status_code == 409  # seen, wrong stage
     edit = api_for(people.director).post(
         f"/api/v1/responses/{oep}/positions",
         json={"heading": "Late", "body": "", "themes": [], "base_revision": 10},
@@ -122,12 +123,11 @@ def test_the_page_shows_refusal_reasons_and_keeps_the_note(browser_for, people, 
     assert page.status_code == 409
     assert "“submit” was refused" in page.text
     assert "has no theme" in page.text and "no position covers the core theme" in page.text
-    web_futures = browser_for(people.futures)
-    forbidden = web_futures.submit(
+    wrong_stage = web.submit(
         f"/responses/{response.id}/actions",
-        {"action": "request-changes", "note": "My careful note"},
+        {"action": "withdraw", "note": "My careful note"},
     )
-    assert forbidden.status_code == 409 and "My careful note" in forbidden.text
+    assert wrong_stage.status_code == 409 and "My careful note" in wrong_stage.text
 
 
 def test_reviewers_act_from_the_page_and_the_history_page_filters(browser_for, people, oep):
@@ -214,3 +214,30 @@ def test_the_director_sees_changes_requested_and_overdue_reviews_are_flagged(
     act(futures_api, oep, "request-changes", "More evidence please")
     home = browser_for(people.director).get("/").text
     assert "Changes requested" in home
+
+
+def test_the_owner_withdraws_from_the_page_with_a_note_and_futures_are_told(
+    browser_for, api_for, people, oep, engine
+):
+    from server.models import Notification
+
+    act(api_for(people.director), oep, "submit")
+    act(api_for(people.futures), oep, "approve")
+    web = browser_for(people.director)
+    page = web.get(f"/responses/{oep}").text
+    assert 'name="action" value="withdraw"' in page and "Withdraw to draft" in page
+    unsaid = web.submit(f"/responses/{oep}/actions", {"action": "withdraw", "note": " "})
+    assert unsaid.status_code == 422 and "needs a note" in unsaid.text
+    done = web.submit(
+        f"/responses/{oep}/actions", {"action": "withdraw", "note": "New figures are due"}
+    )
+    assert done.status_code == 303
+    assert "Done: the response is now in Draft." in web.get(f"/responses/{oep}").text
+    history = web.get(f"/responses/{oep}/history").text
+    assert "New figures are due" in history
+    with Session(engine) as fresh:
+        told = fresh.exec(select(Notification).where(Notification.kind == "withdrawn")).all()
+        assert {n.user_id for n in told} == {people.futures.id}
+    # Approvals of the withdrawn round are void: the next round starts from none.
+    act(api_for(people.director), oep, "submit")
+    assert act(api_for(people.futures), oep, "approve").json()["approvals"] == 1

@@ -117,16 +117,28 @@ def test_workflows_check_reports_a_broken_file(run, tmp_path):
     good = run("workflows", "check", str(ROOT / "workflows" / "socitm-policy.yaml")).stdout
     assert "ok (5 stages)" in good
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: bad\ninitial: draft\nstages:\n  draft:\n    actions: {}\n")
-    assert "no way out" in run("workflows", "check", str(bad), ok=False).stderr
+    bad.write_text(
+        "name: bad\ninitial: draft\nstages:\n  draft:\n    kind: draft\n    actions: {}\n"
+    )
+    assert "no published stage" in run("workflows", "check", str(bad), ok=False).stderr
+
+
+def test_workflows_check_refuses_a_quorum_where_nothing_is_approved(run, tmp_path):
+    """A quorum on a stage without an approval would never be counted: refused."""
+    text = (ROOT / "workflows" / "socitm-policy.yaml").read_text()
+    bad = tmp_path / "socitm-policy.yaml"
+    bad.write_text(text.replace("    kind: approved\n", "    kind: approved\n    quorum: 2\n"))
+    refused = run("workflows", "check", str(bad), ok=False).stderr
+    assert "sets a quorum but is not a review stage" in refused
+    assert len(refused.strip().splitlines()) == 1 and "Traceback" not in refused
 
 
 def test_the_server_refuses_to_start_on_an_invalid_workflow(tmp_path):
     flows = tmp_path / "flows"
     flows.mkdir()
     (flows / "broken.yaml").write_text(
-        "name: broken\ninitial: draft\nstages:\n  draft:\n    actions:\n"
-        "      submit: {who: owner, to: limbo}\n"
+        "name: broken\ninitial: draft\nstages:\n  draft:\n    kind: draft\n    actions:\n"
+        "      submit: {kind: advance, who: owner, to: limbo}\n"
     )
     env = {
         **os.environ,
