@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -11,14 +12,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from functools import cache
+from pathlib import Path
+
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..config import PROJECT_ROOT
+from ..errors import RenderFailed
 from .document import Node, briefing_tree, parse_snapshot
-from .engines import compile_pdf, run_pandoc
+from .engines import compile_pdf, font_folders, run_pandoc
 
 LAYOUT = PROJECT_ROOT / "templates" / "briefing"
 PDF, DOCX, HTML = "pdf", "docx", "html"
+GLYPH_RETRIES = 2
 MEDIA_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -82,19 +88,57 @@ def _short(title: str, limit: int = 60) -> str:
     return title[:limit].rsplit(" ", 1)[0] + "…"
 
 
+REPLACEMENT = "\ufffd"  # the visible stand-in for a character no font can draw
+_UNDRAWABLE = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
+
+
+def _drawable(char: str) -> bool:
+    """False for what no font draws: unassigned and private-use code points,
+    noncharacters (U+FFFE...), surrogates and control characters."""
+    if char in "\n\t":
+        return True
+    code = ord(char)
+    if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+        return False
+    return unicodedata.category(char) not in ("Cn", "Co", "Cs", "Cc")
+
+
+@cache
+def _emoji_font() -> bool:
+    return any("Emoji" in p.name for f in font_folders() for p in Path(f).glob("*Emoji*"))
+
+
 def _glyph_safe(text: str) -> str:
-    """Emoji and pictographs the bundled fonts cannot draw become their names in
-    words - "(thumbs up sign)" - which a PDF/UA document must be able to show."""
+    """Text every character of which some font can draw: the rest become U+FFFD,
+    and emoji become their names in words - "(thumbs up sign)" - when no emoji
+    font is installed."""
+    if text.isascii() and text.isprintable():
+        return text
+    words = not _emoji_font()
     out: list[str] = []
     for char in text:
         code = ord(char)
-        if code in (0xFE0E, 0xFE0F, 0x200D) or 0x1F3FB <= code <= 0x1F3FF:
+        if not _drawable(char):
+            out.append(REPLACEMENT)
+        elif not words:
+            out.append(char)
+        elif code in (0xFE0E, 0xFE0F, 0x200D) or 0x1F3FB <= code <= 0x1F3FF:
             continue  # presentation selectors, joiners and skin tones carry no words
-        if code >= 0x1F000 or 0x2600 <= code < 0x2800 or 0x2B00 <= code < 0x2C00:
+        elif code >= 0x1F000 or 0x2600 <= code < 0x2800 or 0x2B00 <= code < 0x2C00:
             out.append(f"({unicodedata.name(char, 'symbol').lower()})")
         else:
             out.append(char)
     return "".join(out)
+
+
+def _undrawable(failure: RenderFailed) -> set[str]:
+    """The characters the compiler said no font could display."""
+    found: set[str] = set()
+    for shown in _UNDRAWABLE.findall(str(failure.extra or "")):
+        decoded = re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), shown)
+        decoded = re.sub(r"\\(.)", r"\1", decoded)
+        found |= {c for c in decoded if not c.isspace() and not c.isascii()}
+    return found
 
 
 def _glyph_safe_tree(value: Any) -> Any:
@@ -120,8 +164,18 @@ def render_typst_source(
 def render_pdf(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> bytes:
+    """The PDF; a character that no installed font has is shown as U+FFFD (two
+    more tries at most, each replacing what the compiler named)."""
     source = render_typst_source(snapshot, edition, bodies)
-    return compile_pdf(source, timestamp=edition.published_at.timestamp())
+    for attempt in range(GLYPH_RETRIES + 1):
+        try:
+            return compile_pdf(source, timestamp=edition.published_at.timestamp())
+        except RenderFailed as failure:
+            chars = _undrawable(failure)
+            if not chars or attempt == GLYPH_RETRIES:
+                raise
+            source = "".join(REPLACEMENT if c in chars else c for c in source)
+    raise AssertionError("unreachable")
 
 
 def render_docx(
