@@ -96,6 +96,15 @@ def _locate(
     return anchors.locate(quote, prefix, suffix, home, dict(texts))
 
 
+def anchor_text(comment: Comment) -> str:
+    """The words a comment is anchored to now: its quote, or - once its suggestion
+    was accepted into a revision - the wording that replaced the quote, so the
+    thread stays on its own position instead of following the old words elsewhere."""
+    if comment.quote and comment.suggestion and comment.applied_revision:
+        return anchors.plain_text(comment.suggestion) or comment.quote
+    return comment.quote
+
+
 def load(session: Session, response_id: int) -> list[tuple[Comment, str]]:
     """Every comment of the response with its author's name, oldest first: one query."""
     rows = session.exec(
@@ -131,7 +140,7 @@ def build(
         home = comment.position_id
         target = home
         if comment.quote:
-            item.found = _locate(comment.quote, comment.prefix, comment.suffix, home, texts)
+            item.found = _locate(anchor_text(comment), comment.prefix, comment.suffix, home, texts)
             target = item.found.position_id
             if target != home and home in by_id:
                 item.moved_from = by_id[home]
@@ -209,6 +218,6 @@ def single(session: Session, comment: Comment, positions: list[PositionView]) ->
     if comment.quote and comment.parent_id is None:
         texts = tuple((p.id, anchors.plain_text(p.body)) for p in positions)
         item.found = _locate(
-            comment.quote, comment.prefix, comment.suffix, comment.position_id, texts
+            anchor_text(comment), comment.prefix, comment.suffix, comment.position_id, texts
         )
     return item
