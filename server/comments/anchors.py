@@ -140,7 +140,8 @@ def cap_context(prefix: str, suffix: str) -> tuple[str, str]:
 
 def _occurrences(text: str, quote: str) -> list[int]:
     """Where the quote starts, at most MAX_OCCURRENCES of them (str.find: linear)."""
-    found, at = [], text.find(quote)
+    found: list[int] = []
+    at = text.find(quote)
     while at != -1 and len(found) < MAX_OCCURRENCES:
         found.append(at)
         at = text.find(quote, at + 1)
@@ -327,10 +328,10 @@ def locate(
     FUZZY_SCAN_WORDS words of text have been searched."""
     quote = squeeze(quote)
     prefix, suffix = cap_context(prefix, suffix)
-    at_home = home is not None and home in texts
-    order = ([home] if at_home else []) + [pid for pid in texts if pid != home]
-    if at_home:
-        assert home is not None
+    others: list[int] = [pid for pid in texts if pid != home]
+    order: list[int] = others
+    if home is not None and home in texts:
+        order = [home, *others]
         span = exact(texts[home], quote, prefix, suffix)
         if span is not None:
             return Found(ATTACHED, home, span[0], span[1], quote, 1.0)
@@ -338,7 +339,7 @@ def locate(
         if near is not None:
             start, end, score = near
             return Found(CHANGED, home, start, end, texts[home][start:end], score)
-    for pid in order[1:] if at_home else order:
+    for pid in others:
         span = exact(texts[pid], quote, prefix, suffix)
         if span is not None:
             return Found(ATTACHED, pid, span[0], span[1], quote, 1.0)

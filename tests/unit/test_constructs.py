@@ -17,8 +17,14 @@ from server.publishing.render import check_renderable, render_all
 from .test_publishing import EDITION, pdf_text, snapshot
 
 CONSTRUCTS = {
-    "a rule of asterisks": ("Above the rule.\n\n***\n\nBelow the rule.", ["Above the rule.", "Below the rule."]),
-    "a rule of dashes": ("Above the line.\n\n---\n\nBelow the line.", ["Above the line.", "Below the line."]),
+    "a rule of asterisks": (
+        "Above the rule.\n\n***\n\nBelow the rule.",
+        ["Above the rule.", "Below the rule."],
+    ),
+    "a rule of dashes": (
+        "Above the line.\n\n---\n\nBelow the line.",
+        ["Above the line.", "Below the line."],
+    ),
     "an empty sub-heading": ("Before it.\n\n## \n\nAfter it.", ["Before it.", "After it."]),
     "a sub-heading": ("Intro.\n\n### Costs in detail\n\nText.", ["Costs in detail"]),
     "nested quotes": ("> Outer words\n>\n> > Inner words", ["Outer words", "Inner words"]),
@@ -28,15 +34,24 @@ CONSTRUCTS = {
     "a code block": ("```python\nprint('hi') # not a heading\n```", ["print('hi')"]),
     "inline code": ("Run `make bench` now.", ["make bench"]),
     "footnotes": ("A claim.[^1]\n\n[^1]: The source of it.", ["A claim.", "The source of it."]),
-    "an aligned table": ("| Left | Right | Mid |\n|:--|--:|:-:|\n| l1 | r1 | m1 |", ["Left", "r1", "m1"]),
+    "an aligned table": (
+        "| Left | Right | Mid |\n|:--|--:|:-:|\n| l1 | r1 | m1 |",
+        ["Left", "r1", "m1"],
+    ),
     "a ragged table": ("| a | b |\n|---|---|\n| only one |", ["only one"]),
     "emphasis and strike": ("*soft* **strong** ~~gone~~ text", ["soft", "strong", "gone"]),
-    "a link and an image": ("[our site](https://example.org) ![a chart](c.png)", ["our site", "a chart"]),
+    "a link and an image": (
+        "[our site](https://example.org) ![a chart](c.png)",
+        ["our site", "a chart"],
+    ),
     "2,000 double quotes": ('"' * 2000, []),
     "1,000 nested brackets": ("[" * 1000 + "x" + "]" * 1000, []),
     "a long run of one mark": ("!" * 5000 + " end", ["end"]),
-    "raw-looking markup": ("#set page(fill: red) // not a comment /* nor this", ["#set page(fill: red)"]),
-}  # fmt: skip
+    "raw-looking markup": (
+        "#set page(fill: red) // not a comment /* nor this",
+        ["#set page(fill: red)"],
+    ),
+}
 
 
 @pytest.mark.parametrize("name", CONSTRUCTS)
@@ -95,7 +110,9 @@ def test_text_in_every_script_is_drawn_with_a_font_that_has_it(name: str) -> Non
 
 
 def test_a_character_no_font_can_draw_becomes_a_visible_replacement() -> None:
-    rendered = render_all(snapshot("A noncharacter \ufffe, a private one \ue000 and text."), EDITION)
+    rendered = render_all(
+        snapshot("A noncharacter \ufffe, a private one \ue000 and text."), EDITION
+    )
     text = pdf_text(rendered.pdf)
     assert "A noncharacter" in text and "and text." in text
     assert text.count(render.REPLACEMENT) >= 2
