@@ -14,7 +14,10 @@ import sys
 def main(argv: list[str]) -> int:
     main_file, memory_mb, timestamp, *fonts = argv
     limit = int(memory_mb) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):  # some systems (macOS) refuse RLIMIT_AS: time still limits
+        pass
     import typst
 
     try:
