@@ -162,3 +162,12 @@ def test_an_engine_error_never_shows_a_server_path() -> None:
         engines.compile_pdf('#image("/etc/passwd")')
     assert "/etc/passwd" not in refused.value.message
     assert "tabled-typst-" not in refused.value.message
+
+
+def test_the_pdf_compiler_over_its_time_is_killed_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engines, "TYPST_SECONDS", 0.001)
+    with pytest.raises(RenderFailed) as refused:
+        engines.compile_pdf("#set document(title: [T])\nHello")
+    assert "PDF compiler took longer than" in refused.value.message
