@@ -101,7 +101,8 @@ def _reason(stderr: bytes, code: int) -> str:
         return "it needed more memory than a briefing may use"
     lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     last = lines[-1].strip() if lines else "no reason given"
-    return re.sub(r"(?:[A-Za-z]:)?[\\/][^\s'\"`]+", "…", last)[:300]
+    # Two or more segments make a path ("/tmp/x/briefing.typ"); "PDF/UA-1" stays.
+    return re.sub(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"`\\/]+){2,}", "…", last)[:300]
 
 
 def run_pandoc(args: list[str], data: bytes) -> bytes:

@@ -23,7 +23,7 @@ from .engines import compile_pdf, font_folders, run_pandoc
 
 LAYOUT = PROJECT_ROOT / "templates" / "briefing"
 PDF, DOCX, HTML = "pdf", "docx", "html"
-GLYPH_RETRIES = 2
+GLYPH_RETRIES = 4
 MEDIA_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -140,6 +140,22 @@ def _undrawable(failure: RenderFailed) -> set[str]:
     return found
 
 
+def _script(char: str) -> str:
+    """The first word of a character's name - RUNIC, HEBREW, CJK - as its script."""
+    return unicodedata.name(char, "").split(" ", 1)[0]
+
+
+def _replace_script(source: str, chars: set[str]) -> str:
+    """The source with those characters, and every other of their scripts, as U+FFFD:
+    the compiler names one character per failure, and a font lacking one letter of
+    a script usually lacks them all, so one more try covers the script."""
+    scripts = {_script(c) for c in chars} - {""}
+    return "".join(
+        REPLACEMENT if c in chars or (not c.isascii() and _script(c) in scripts) else c
+        for c in source
+    )
+
+
 def _glyph_safe_tree(value: Any) -> Any:
     if isinstance(value, str):
         return _glyph_safe(value)
@@ -192,8 +208,8 @@ def render_typst_source(
 def render_pdf(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> bytes:
-    """The PDF; a character that no installed font has is shown as U+FFFD (two
-    more tries at most, each replacing what the compiler named)."""
+    """The PDF; a character that no installed font has is shown as U+FFFD (at most
+    GLYPH_RETRIES more tries, each replacing the script of what the compiler named)."""
     source = render_typst_source(snapshot, edition, bodies)
     for attempt in range(GLYPH_RETRIES + 1):
         try:
@@ -202,7 +218,7 @@ def render_pdf(
             chars = _undrawable(failure)
             if not chars or attempt == GLYPH_RETRIES:
                 raise
-            source = "".join(REPLACEMENT if c in chars else c for c in source)
+            source = _replace_script(source, chars)
     raise AssertionError("unreachable")
 
 

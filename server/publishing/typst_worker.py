@@ -6,6 +6,7 @@ here instead of starving the server. The parent enforces the time limit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import sys
@@ -14,10 +15,9 @@ import sys
 def main(argv: list[str]) -> int:
     main_file, memory_mb, timestamp, *fonts = argv
     limit = int(memory_mb) * 1024 * 1024
-    try:
+    # Some systems (macOS) refuse RLIMIT_AS; the parent's time limit still holds there.
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):  # some systems (macOS) refuse RLIMIT_AS: time still limits
-        pass
     import typst
 
     try:
