@@ -60,7 +60,7 @@ fmt: install ## format the code
 bench: install ## benchmarks: publishing time, load on SQLite and PostgreSQL, worst-case inputs (README)
 	$(BIN)/python bench/publish.py 60
 	$(BIN)/python bench/run.py
-	cd bench && ../$(BIN)/python worst.py
+	$(BIN)/python bench/worst.py
 
 clean: ## remove the virtualenv, installed assets and local data
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -171,3 +171,17 @@ def test_the_pdf_compiler_over_its_time_is_killed_and_says_so(
     with pytest.raises(RenderFailed) as refused:
         engines.compile_pdf("#set document(title: [T])\nHello")
     assert "PDF compiler took longer than" in refused.value.message
+
+
+def test_without_the_debian_fonts_a_script_nobody_has_prints_as_replacements(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A person's machine with only the PyPI fonts: CJK still prints, runic and
+    hieroglyphs become U+FFFD, emoji their names - and nothing is refused."""
+    pypi_only = tuple(f for f in engines.font_folders() if f not in engines.SYSTEM_FONT_FOLDERS)
+    monkeypatch.setattr(engines, "font_folders", lambda: pypi_only)
+    monkeypatch.setattr(render, "_emoji_font", lambda: False)
+    text = pdf_text(render_all(snapshot("中文 then ᚠᚢᚦ and 𓀀 and 👍 end"), EDITION).pdf)
+    assert "中文 then" in text and "end" in text
+    assert "ᚠ" not in text and text.count(render.REPLACEMENT) >= 4
+    assert "(thumbs up sign)" in text
