@@ -69,3 +69,31 @@ def test_a_briefing_with_rules_scripts_and_empty_headings_publishes_and_reads_ba
     )
     for words in ("Above the rule.", "Below the rule.", "中文的立场", "Привет", "ᚠᚢᚦ", "\ufffd"):
         assert words in text
+
+
+def test_a_common_word_quoted_with_a_long_context_lands_on_the_repeat_it_names(
+    api_for, people, small, look
+):
+    from sqlmodel import Session
+
+    from server.models import Comment
+
+    body = "Alpha the start. " + "Filler the words. " * 1000 + "Omega the end."
+    assert _save(api_for(people.director), look, small, body).status_code == 200
+    look.set_stage(small, "futures-review")
+    made = api_for(people.futures).post(
+        f"/api/v1/responses/{small}/comments",
+        json={
+            "position_id": look.positions(small)[0].id,
+            "quote": "the",
+            "prefix": ("Filler the words. " * 110)[:1990] + " Omega",
+            "suffix": "end." + " and more" * 200,
+            "body": "Which one?",
+        },
+    )
+    assert made.status_code == 201, made.text
+    with Session(look.engine) as s:
+        stored = s.get(Comment, made.json()["id"])
+        assert stored is not None
+        assert stored.prefix.endswith("words. Omega") and len(stored.prefix) <= 400
+        assert stored.suffix.startswith("end.")
