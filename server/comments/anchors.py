@@ -9,6 +9,15 @@ and not found it is "outdated" with the original quote kept. Nothing is dropped.
 Text is compared as the reader sees it - Markdown reduced to its words, with
 runs of white space made single spaces - so a selection made in the browser and
 the stored Markdown meet on the same ground.
+
+Bounds (issue 11): contexts are cut to CONTEXT_WORDS words and CONTEXT_CHARS
+characters before any matching; a verbatim search is linear and compares at
+most MAX_OCCURRENCES repeats on their context words; a reworded quote is looked
+for at FUZZY_CANDIDATES places per position, proposed by a word index of the
+text, each skipped unless its shared words could reach the threshold, and
+aligned with difflib only for quotes of at most FUZZY_WORDS words on a window a
+third longer than the quote - so the work per quote does not grow with the
+square of anything a person can type.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ CONTEXT_CHARS = 200  # context kept either side, in characters, before matching
 MAX_OCCURRENCES = 2_000  # repeats of a quote (or of one of its words) looked at
 RARE_WORDS = 5  # the quote's rarest words that propose where a rewording sits
 FUZZY_CANDIDATES = 8  # places aligned with difflib per position
-FUZZY_WORDS = 150  # longer quotes are compared by shared words, not aligned
+FUZZY_WORDS = 60  # longer quotes are compared by shared words, not aligned
 FUZZY_SCAN_WORDS = 60_000  # words of text searched for a rewording, per quote
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -219,46 +228,52 @@ def _candidate_starts(wanted: list[str], where: dict[str, list[int]]) -> list[in
     return [first[b] for b in best]
 
 
-def _spans(window: list[str], wanted: list[str]) -> list[tuple[int, int]]:
-    """Likely (start, end) word spans of the quote inside a window: from the first
-    or second aligned run to the last or second last, give or take two words."""
-    if len(wanted) > FUZZY_WORDS:  # too long to align word by word: its extent only
+def _spans(window: list[str], wanted: list[str]) -> dict[tuple[int, int], float]:
+    """Likely (start, end) word spans of the quote inside a window, with their likeness.
+
+    One difflib alignment of the window with the quote; each span runs from the
+    first or second aligned run to the last or second last, give or take two
+    words, and its likeness is the aligned words inside it, 2M / (span + quote),
+    as difflib's ratio counts them - so the spans cost no further alignment."""
+    n = len(wanted)
+    if n > FUZZY_WORDS:  # too long to align word by word: its extent and shared words
         bag = set(wanted)
         inside = [i for i, w in enumerate(window) if w in bag]
-        return [(inside[0], inside[-1] + 1)] if inside else []
-    runs = [
-        b
-        for b in difflib.SequenceMatcher(None, window, wanted, autojunk=False).get_matching_blocks()
-        if b.size
-    ]
+        if not inside:
+            return {}
+        lo, hi = inside[0], inside[-1] + 1
+        return {(lo, hi): 2.0 * _shared(window[lo:hi], wanted) / (hi - lo + n)}
+    matcher = difflib.SequenceMatcher(None, window, wanted, autojunk=False)
+    runs = [b for b in matcher.get_matching_blocks() if b.size]
     if not runs:
-        return []
+        return {}
     second, second_last = runs[min(1, len(runs) - 1)], runs[max(0, len(runs) - 2)]
     starts = {runs[0].a, second.a}
     ends = {runs[-1].a + runs[-1].size, second_last.a + second_last.size}
-    out = set()
+    out: dict[tuple[int, int], float] = {}
     for s in starts:
         for e in ends:
             for grow_s in range(3):
                 for grow_e in range(3):
                     lo, hi = max(0, s - grow_s), min(len(window), e + grow_e)
-                    if lo < hi:
-                        out.add((lo, hi))
-    return sorted(out)
+                    if lo >= hi:
+                        continue
+                    aligned = sum(max(0, min(hi, r.a + r.size) - max(lo, r.a)) for r in runs)
+                    out[(lo, hi)] = 2.0 * aligned / (hi - lo + n)
+    return out
 
 
-def _likeness(span: list[str], wanted: list[str]) -> float:
-    if len(wanted) > FUZZY_WORDS:  # shared words, counted as a bag: linear
-        have: dict[str, int] = {}
-        for w in span:
-            have[w] = have.get(w, 0) + 1
-        common = 0
-        for w in wanted:
-            if have.get(w, 0) > 0:
-                have[w] -= 1
-                common += 1
-        return 2.0 * common / (len(span) + len(wanted))
-    return difflib.SequenceMatcher(None, span, wanted, autojunk=False).ratio()
+def _shared(span: list[str], wanted: list[str]) -> int:
+    """How many of the quote's words the span has, counted as a bag: linear."""
+    have: dict[str, int] = {}
+    for w in span:
+        have[w] = have.get(w, 0) + 1
+    common = 0
+    for w in wanted:
+        if have.get(w, 0) > 0:
+            have[w] -= 1
+            common += 1
+    return common
 
 
 def fuzzy(
@@ -282,8 +297,10 @@ def fuzzy(
     for begin in _candidate_starts(wanted, where):
         lo, hi = max(0, begin - slack), min(len(words), begin + n + slack)
         window = [w for w, _s, _e in words[lo:hi]]
-        for s, e in _spans(window, wanted):
-            ratio = _likeness(window[s:e], wanted)
+        common = _shared(window, wanted)
+        if 2.0 * common / (common + n) < threshold:
+            continue  # no span of this window can be alike enough: skip the alignment
+        for (s, e), ratio in _spans(window, wanted).items():
             if ratio >= threshold:
                 candidates[(lo + s, lo + e)] = ratio
     if not candidates:
