@@ -51,6 +51,7 @@ HOME_LIKENESS = 0.8
 CONTEXT_CHARS = 200  # context kept either side, in characters, before matching
 MAX_OCCURRENCES = 2_000  # repeats of a quote (or of one of its words) looked at
 RARE_WORDS = 5  # the quote's rarest words that propose where a rewording sits
+MAX_VOTES = 500  # places each of those words proposes
 FUZZY_CANDIDATES = 8  # places aligned with difflib per position
 FUZZY_WORDS = 60  # longer quotes are compared by shared words, not aligned
 FUZZY_SCAN_WORDS = 60_000  # words of text searched for a rewording, per quote
@@ -209,22 +210,29 @@ def _candidate_starts(wanted: list[str], where: dict[str, list[int]]) -> list[in
     """Word indexes where a window like the quote may start, best first.
 
     The quote's RARE_WORDS rarest words that occur in the text vote for the start
-    their place in the quote implies (at most MAX_OCCURRENCES votes each); nearby
-    starts share a bucket, and the FUZZY_CANDIDATES buckets with most votes win."""
+    their place in the quote implies (each at most MAX_VOTES times, so a text of
+    a few words repeated costs no more than a varied one); nearby starts share a
+    bucket, and the FUZZY_CANDIDATES buckets most words voted for win."""
     offset: dict[str, int] = {}
     for i, word in enumerate(wanted):
         offset.setdefault(word, i)
     present = sorted((len(where[w]), w) for w in offset if w in where)[:RARE_WORDS]
     width = max(1, len(wanted) // 4)
-    votes: dict[int, set[str]] = {}
+    votes: dict[int, int] = {}
     first: dict[int, int] = {}
     for _count, word in present:
-        for at in where[word][:MAX_OCCURRENCES]:
-            start = max(0, at - offset[word])
+        shift = offset[word]
+        voted: set[int] = set()  # one vote per word and bucket
+        for at in where[word][:MAX_VOTES]:
+            start = at - shift if at > shift else 0
             bucket = start // width
-            votes.setdefault(bucket, set()).add(word)
-            first[bucket] = min(first.get(bucket, start), start)
-    best = sorted(votes, key=lambda b: (-len(votes[b]), b))[:FUZZY_CANDIDATES]
+            if bucket in voted:
+                continue
+            voted.add(bucket)
+            votes[bucket] = votes.get(bucket, 0) + 1
+            if start < first.get(bucket, start + 1):
+                first[bucket] = start
+    best = sorted(votes, key=lambda b: (-votes[b], b))[:FUZZY_CANDIDATES]
     return [first[b] for b in best]
 
 
