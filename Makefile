@@ -57,9 +57,10 @@ fmt: install ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## benchmarks: publishing time, then load on SQLite and PostgreSQL (README)
+bench: install ## benchmarks: publishing time, load on SQLite and PostgreSQL, worst-case inputs (README)
 	$(BIN)/python bench/publish.py 60
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/worst.py
 
 clean: ## remove the virtualenv, installed assets and local data
 	rm -rf $(VENV) node_modules $(VENDOR) var

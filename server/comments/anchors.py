@@ -9,6 +9,15 @@ and not found it is "outdated" with the original quote kept. Nothing is dropped.
 Text is compared as the reader sees it - Markdown reduced to its words, with
 runs of white space made single spaces - so a selection made in the browser and
 the stored Markdown meet on the same ground.
+
+Bounds (issue 11): contexts are cut to CONTEXT_WORDS words and CONTEXT_CHARS
+characters before any matching; a verbatim search is linear and compares at
+most MAX_OCCURRENCES repeats on their context words; a reworded quote is looked
+for at FUZZY_CANDIDATES places per position, proposed by a word index of the
+text, each skipped unless its shared words could reach the threshold, and
+aligned with difflib only for quotes of at most FUZZY_WORDS words on a window a
+third longer than the quote - so the work per quote does not grow with the
+square of anything a person can type.
 """
 
 from __future__ import annotations
@@ -35,6 +44,18 @@ FUZZY_THRESHOLD = 0.6
 # Windows this close to the best likeness compete on their context words.
 NEAR = 0.1
 CONTEXT_WEIGHT = 0.3
+# A likeness this close on the comment's own position beats the words verbatim
+# on another position.
+HOME_LIKENESS = 0.8
+
+# Bounds on the work per quote (see the functions' docstrings).
+CONTEXT_CHARS = 200  # context kept either side, in characters, before matching
+MAX_OCCURRENCES = 2_000  # repeats of a quote (or of one of its words) looked at
+RARE_WORDS = 5  # the quote's rarest words that propose where a rewording sits
+MAX_VOTES = 500  # places each of those words proposes
+FUZZY_CANDIDATES = 8  # places aligned with difflib per position
+FUZZY_WORDS = 60  # longer quotes are compared by shared words, not aligned
+FUZZY_SCAN_WORDS = 60_000  # words of text searched for a rewording, per quote
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -132,32 +153,53 @@ class Found:
     score: float = 0.0
 
 
+def cap_context(prefix: str, suffix: str) -> tuple[str, str]:
+    """At most CONTEXT_WORDS words and CONTEXT_CHARS characters either side: cut
+    before any matching, so a long stored or posted context costs nothing extra."""
+    before = squeeze(prefix[-CONTEXT_CHARS * 2 :])[-CONTEXT_CHARS:].split()[-CONTEXT_WORDS:]
+    after = squeeze(suffix[: CONTEXT_CHARS * 2])[:CONTEXT_CHARS].split()[:CONTEXT_WORDS]
+    return " ".join(before), " ".join(after)
+
+
 def _occurrences(text: str, quote: str) -> list[int]:
-    found, at = [], text.find(quote)
-    while at != -1:
+    """Where the quote starts, at most MAX_OCCURRENCES of them (str.find: linear)."""
+    found: list[int] = []
+    at = text.find(quote)
+    while at != -1 and len(found) < MAX_OCCURRENCES:
         found.append(at)
         at = text.find(quote, at + 1)
     return found
 
 
-def _similar(a: str, b: str) -> float:
+def _similar(a: list[str], b: list[str]) -> float:
     if not a and not b:
         return 1.0
-    return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    near = context_at(text, start, end, max(len(prefix.split()), len(suffix.split())))
-    before = " ".join(near.prefix.split()[-len(prefix.split()) :]) if prefix else ""
-    after = " ".join(near.suffix.split()[: len(suffix.split())]) if suffix else ""
-    return _similar(before, prefix) + _similar(after, suffix)
+    """How well the words around text[start:end] match the context: 0 to 2.
+
+    Only CONTEXT_CHARS * 2 characters either side are looked at, and the words
+    are compared as words (at most CONTEXT_WORDS a side), so one call is cheap."""
+    want_before = prefix.lower().split()
+    want_after = suffix.lower().split()
+    near_before = text[max(0, start - CONTEXT_CHARS * 2) : start].lower().split()
+    near_after = text[end : end + CONTEXT_CHARS * 2].lower().split()
+    before = near_before[-len(want_before) :] if want_before else []
+    after = near_after[: len(want_after)] if want_after else []
+    return _similar(before, want_before) + _similar(after, want_after)
 
 
 def exact(text: str, quote: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
-    """The span of the quote in text; among repeats, the one whose context fits best."""
+    """The span of the quote in text; among repeats, the one whose context fits best.
+
+    Bound: one linear scan for the quote, then at most MAX_OCCURRENCES repeats
+    each compared on a few words of context."""
     starts = _occurrences(text, quote) if quote else []
     if not starts:
         return None
+    prefix, suffix = cap_context(prefix, suffix)
     if len(starts) > 1 and (prefix or suffix):
         starts.sort(key=lambda s: -_context_score(text, s, s + len(quote), prefix, suffix))
     return starts[0], starts[0] + len(quote)
@@ -167,47 +209,134 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
+@lru_cache(maxsize=64)  # a response's positions; about 150 bytes a word while kept
+def _indexed(text: str) -> tuple[list[tuple[str, int, int]], dict[str, list[int]]]:
+    """The text's words, and where each word occurs: built once per text, linear."""
+    words = _words(text)
+    where: dict[str, list[int]] = {}
+    for i, (word, _s, _e) in enumerate(words):
+        where.setdefault(word, []).append(i)
+    return words, where
+
+
+def _candidate_starts(wanted: list[str], where: dict[str, list[int]]) -> list[int]:
+    """Word indexes where a window like the quote may start, best first.
+
+    The quote's RARE_WORDS rarest words that occur in the text vote for the start
+    their place in the quote implies (each at most MAX_VOTES times, so a text of
+    a few words repeated costs no more than a varied one); nearby starts share a
+    bucket, and the FUZZY_CANDIDATES buckets most words voted for win."""
+    offset: dict[str, int] = {}
+    for i, word in enumerate(wanted):
+        offset.setdefault(word, i)
+    present = sorted((len(where[w]), w) for w in offset if w in where)[:RARE_WORDS]
+    width = max(1, len(wanted) // 4)
+    votes: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for _count, word in present:
+        shift = offset[word]
+        voted: set[int] = set()  # one vote per word and bucket
+        for at in where[word][:MAX_VOTES]:
+            start = at - shift if at > shift else 0
+            bucket = start // width
+            if bucket in voted:
+                continue
+            voted.add(bucket)
+            votes[bucket] = votes.get(bucket, 0) + 1
+            if start < first.get(bucket, start + 1):
+                first[bucket] = start
+    best = sorted(votes, key=lambda b: (-votes[b], b))[:FUZZY_CANDIDATES]
+    return [first[b] for b in best]
+
+
+def _spans(window: list[str], wanted: list[str]) -> dict[tuple[int, int], float]:
+    """Likely (start, end) word spans of the quote inside a window, with their likeness.
+
+    One difflib alignment of the window with the quote; each span runs from the
+    first or second aligned run to the last or second last, give or take two
+    words, and its likeness is the aligned words inside it, 2M / (span + quote),
+    as difflib's ratio counts them - so the spans cost no further alignment."""
+    n = len(wanted)
+    if n > FUZZY_WORDS:  # too long to align word by word: its extent and shared words
+        bag = set(wanted)
+        inside = [i for i, w in enumerate(window) if w in bag]
+        if not inside:
+            return {}
+        lo, hi = inside[0], inside[-1] + 1
+        return {(lo, hi): 2.0 * _shared(window[lo:hi], wanted) / (hi - lo + n)}
+    matcher = difflib.SequenceMatcher(None, window, wanted, autojunk=False)
+    runs = [b for b in matcher.get_matching_blocks() if b.size]
+    if not runs:
+        return {}
+    second, second_last = runs[min(1, len(runs) - 1)], runs[max(0, len(runs) - 2)]
+    starts = {runs[0].a, second.a}
+    ends = {runs[-1].a + runs[-1].size, second_last.a + second_last.size}
+    out: dict[tuple[int, int], float] = {}
+    for s in starts:
+        for e in ends:
+            for grow_s in range(3):
+                for grow_e in range(3):
+                    lo, hi = max(0, s - grow_s), min(len(window), e + grow_e)
+                    if lo >= hi:
+                        continue
+                    aligned = sum(max(0, min(hi, r.a + r.size) - max(lo, r.a)) for r in runs)
+                    out[(lo, hi)] = 2.0 * aligned / (hi - lo + n)
+    return out
+
+
+def _shared(span: list[str], wanted: list[str]) -> int:
+    """How many of the quote's words the span has, counted as a bag: linear."""
+    have: dict[str, int] = {}
+    for w in span:
+        have[w] = have.get(w, 0) + 1
+    common = 0
+    for w in wanted:
+        if have.get(w, 0) > 0:
+            have[w] -= 1
+            common += 1
+    return common
+
+
 def fuzzy(
     text: str, quote: str, prefix: str = "", suffix: str = "", threshold: float = FUZZY_THRESHOLD
 ) -> tuple[int, int, float] | None:
-    """The window of words most like the quote, if it is alike enough.
+    """The span of words most like the quote, if it is alike enough.
 
-    Windows a little shorter and longer than the quote are tried, since rewording
-    adds and drops words; quick upper bounds skip most of them cheaply. Among
-    windows nearly as alike as the best, the context words settle where the
-    passage begins and ends (so a trailing word is not cut off)."""
+    Bound: the text's word index is built once (linear, cached); the quote's rarest
+    words propose at most FUZZY_CANDIDATES places; each is aligned with difflib
+    on a window of the quote's length plus a third (quotes over FUZZY_WORDS words
+    by shared words only). Among spans nearly as alike as the best, the context
+    words settle where the passage begins and ends."""
     wanted = [w for w, _s, _e in _words(quote)]
-    words = _words(text)
+    words, where = _indexed(text)
     if not wanted or not words:
         return None
+    prefix, suffix = cap_context(prefix, suffix)
     n = len(wanted)
-    slack = max(1, n // 3)
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(wanted)  # the quote is fixed: its index is built once
-    candidates: list[tuple[float, int, int]] = []
-    floor = threshold
-    for size in range(max(1, n - slack), min(len(words), n + slack) + 1):
-        for i in range(0, len(words) - size + 1):
-            matcher.set_seq1([w for w, _s, _e in words[i : i + size]])
-            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= floor:
-                candidates.append((ratio, i, i + size))
-                floor = max(floor, ratio - NEAR)
+    slack = max(2, n // 3)
+    candidates: dict[tuple[int, int], float] = {}
+    for begin in _candidate_starts(wanted, where):
+        lo, hi = max(0, begin - slack), min(len(words), begin + n + slack)
+        window = [w for w, _s, _e in words[lo:hi]]
+        common = _shared(window, wanted)
+        if 2.0 * common / (common + n) < threshold:
+            continue  # no span of this window can be alike enough: skip the alignment
+        for (s, e), ratio in _spans(window, wanted).items():
+            if ratio >= threshold:
+                candidates[(lo + s, lo + e)] = ratio
     if not candidates:
         return None
-    top = max(c[0] for c in candidates)
+    top = max(candidates.values())
 
-    def score(candidate: tuple[float, int, int]) -> float:
-        ratio, i, j = candidate
-        start, end = _widen(text, quote, words[i][1], words[j - 1][2])
+    def score(span: tuple[int, int]) -> float:
+        start, end = _widen(text, quote, words[span[0]][1], words[span[1] - 1][2])
         fit = _context_score(text, start, end, prefix, suffix) / 2 if prefix or suffix else 0
-        return ratio + CONTEXT_WEIGHT * fit
+        return candidates[span] + CONTEXT_WEIGHT * fit
 
-    ratio, i, j = max((c for c in candidates if c[0] >= top - NEAR), key=score)
+    near = [span for span, ratio in candidates.items() if ratio >= top - NEAR]
+    i, j = max(near, key=lambda span: (score(span), -span[0]))
     start, end = _widen(text, quote, words[i][1], words[j - 1][2])
-    return start, end, ratio
+    return start, end, candidates[(i, j)]
 
 
 def _widen(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
@@ -230,18 +359,34 @@ def locate(
 ) -> Found:
     """Where a quote made on position `home` is now, among the live positions' texts.
 
-    Verbatim beats reworded, and the position it was made on beats the others: a
-    passage moved whole to another position is followed there."""
+    The position it was made on comes first: verbatim there, then a close likeness
+    there (HOME_LIKENESS), then verbatim elsewhere (a passage moved whole to
+    another position is followed there), then the likeliest rewording anywhere.
+    Bound: one linear search per position, and fuzzy() per position until
+    FUZZY_SCAN_WORDS words of text have been searched."""
     quote = squeeze(quote)
-    order = ([home] if home is not None and home in texts else []) + [
-        pid for pid in texts if pid != home
-    ]
-    for pid in order:
+    prefix, suffix = cap_context(prefix, suffix)
+    others: list[int] = [pid for pid in texts if pid != home]
+    order: list[int] = others
+    if home is not None and home in texts:
+        order = [home, *others]
+        span = exact(texts[home], quote, prefix, suffix)
+        if span is not None:
+            return Found(ATTACHED, home, span[0], span[1], quote, 1.0)
+        near = fuzzy(texts[home], quote, prefix, suffix, HOME_LIKENESS)
+        if near is not None:
+            start, end, score = near
+            return Found(CHANGED, home, start, end, texts[home][start:end], score)
+    for pid in others:
         span = exact(texts[pid], quote, prefix, suffix)
         if span is not None:
             return Found(ATTACHED, pid, span[0], span[1], quote, 1.0)
     best: Found | None = None
+    scanned = 0
     for pid in order:
+        if scanned > FUZZY_SCAN_WORDS:
+            break
+        scanned += texts[pid].count(" ") + 1
         near = fuzzy(texts[pid], quote, prefix, suffix)
         if near is not None and (best is None or near[2] > best.score):
             start, end, score = near

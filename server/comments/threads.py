@@ -142,6 +142,15 @@ def _locate(quote: str, prefix: str, suffix: str, home: int | None, texts: Texts
     )
 
 
+def anchor_text(comment: Comment) -> str:
+    """The words a comment is anchored to now: its quote, or - once its suggestion
+    was accepted into a revision - the wording that replaced the quote, so the
+    thread stays on its own position instead of following the old words elsewhere."""
+    if comment.quote and comment.suggestion and comment.applied_revision:
+        return anchors.plain_text(comment.suggestion) or comment.quote
+    return comment.quote
+
+
 def load(session: Session, response_id: int) -> list[tuple[Comment, str, bool]]:
     """Every comment of the response with its author's name and whether their account
     is active, oldest first: one query."""
@@ -178,7 +187,7 @@ def build(
         home = comment.position_id
         target = home
         if comment.quote:
-            item.found = _locate(comment.quote, comment.prefix, comment.suffix, home, texts)
+            item.found = _locate(anchor_text(comment), comment.prefix, comment.suffix, home, texts)
             target = item.found.position_id
             if target != home and home in by_id:
                 item.moved_from = by_id[home]
@@ -256,6 +265,6 @@ def single(session: Session, comment: Comment, positions: list[PositionView]) ->
     if comment.quote and comment.parent_id is None:
         texts = Texts.of(positions)
         item.found = _locate(
-            comment.quote, comment.prefix, comment.suffix, comment.position_id, texts
+            anchor_text(comment), comment.prefix, comment.suffix, comment.position_id, texts
         )
     return item

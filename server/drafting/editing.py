@@ -13,7 +13,7 @@ from ..rendering.markdown import render_markdown
 from ..themes import service as themes
 from ..workflow.registry import get_workflow
 from . import access, revisions
-from .limits import BODY_MAX, HEADING_MAX
+from .limits import BODY_MAX, HEADING_MAX, check_nesting
 from .responses import ResponseInput, claim_revision, get_response, validate_input
 
 
@@ -68,6 +68,7 @@ def _validate_position(heading: str, body: str) -> tuple[str, str]:
         raise Invalid(
             f"the text must be at most {BODY_MAX:,} characters; it has {len(body):,}", field="body"
         )
+    check_nesting(body, "body")
     return heading, body.replace("\r\n", "\n")
 
 

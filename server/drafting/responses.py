@@ -13,7 +13,7 @@ from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Position, PositionTheme, Response, Theme, User, utcnow
 from ..workflow.registry import DEFAULT_WORKFLOW, get_workflow, workflows
 from . import access
-from .limits import PUBLISHER_MAX, SUMMARY_MAX, TITLE_MAX, URL_MAX
+from .limits import PUBLISHER_MAX, SUMMARY_MAX, TITLE_MAX, URL_MAX, check_nesting
 
 
 @dataclass
@@ -68,6 +68,7 @@ def validate_input(data: ResponseInput) -> ResponseInput:
         )
     if len(data.summary) > SUMMARY_MAX:
         raise Invalid(f"the summary must be at most {SUMMARY_MAX} characters", field="summary")
+    check_nesting(data.summary, "summary")
     if get_workflow(data.workflow) is None:
         raise Invalid(
             f"unknown workflow {data.workflow!r}: use one of {', '.join(sorted(workflows()))}",

@@ -1,29 +1,17 @@
 """A briefing as a pandoc document tree, built from untrusted Markdown safely.
 
-Position texts are read by pandoc with every raw passthrough switched off, then
-walked here: raw nodes, images and internal links are dropped, heading levels are
+Position texts are read by mdtree (the web page's parser, no raw passthrough),
+then walked here: raw nodes, images and internal links are dropped, heading levels are
 put under the position's own heading, and identifiers are cleared so no text can
 clash with the layout's labels. The tree is then written as Typst or DOCX."""
 
 from __future__ import annotations
 
-import json
-import re
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
 from ..rendering.markdown import SAFE_SCHEMES
-from .engines import run_pandoc
-
-# pandoc's Markdown without anything that passes text to the engine untouched
-# (raw_attribute, raw_tex, raw_html), that reads other metadata into the document
-# (yaml_metadata_block), or that Typst would resolve against labels and files
-# that do not exist (citations, implicit_figures); $ stays a dollar, as on the web.
-READER = (
-    "markdown-raw_attribute-raw_tex-raw_html-latex_macros-yaml_metadata_block"
-    "-citations-implicit_figures-tex_math_dollars"
-)
+from . import mdtree
 
 Node = dict[str, Any]
 NO_ATTR: list[Any] = ["", [], []]
@@ -84,37 +72,10 @@ def table(head: list[str], rows: list[list[str]]) -> Node:
 # -- reading untrusted Markdown ------------------------------------------------
 
 
-def _own_footnotes(text: str, n: int) -> str:
-    # Footnote labels are per position on the web; in one document they would clash.
-    return re.sub(r"\[\^([^\]\s]+)\]", lambda m: f"[^c{n}-{m.group(1)}]", text)
-
-
 def parse_chunks(chunks: list[str]) -> list[list[Node]]:
-    """Each Markdown text as pandoc blocks, in one pandoc run when that is safe.
-
-    The texts are joined with a marker paragraph; if a text swallowed a marker
-    (an unclosed code fence, say), the split does not add up and each text is
-    read on its own instead, so one text can never spill into the next."""
-    marker = f"TBLSPLIT{secrets.token_hex(8)}"
-    joined = f"\n\n{marker}\n\n".join(_own_footnotes(c, i) for i, c in enumerate(chunks))
-    blocks = _read(joined)
-    pieces: list[list[Node]] = [[]]
-    for block in blocks:
-        if block == {"t": "Para", "c": [{"t": "Str", "c": marker}]}:
-            pieces.append([])
-        else:
-            pieces[-1].append(block)
-    if len(pieces) == len(chunks) and marker not in json.dumps(pieces):
-        return [_clean_blocks(p) for p in pieces]
-    return [_clean_blocks(_read(_own_footnotes(c, i))) for i, c in enumerate(chunks)]
-
-
-def _read(markdown: str) -> list[Node]:
-    if not markdown.strip():
-        return []
-    out = run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8"))
-    blocks: list[Node] = json.loads(out)["blocks"]
-    return blocks
+    """Each Markdown text as cleaned pandoc blocks, read by mdtree (linear, bounded
+    nesting); a text can never spill into the next, since each is read alone."""
+    return [_clean_blocks(mdtree.read(chunk)) for chunk in chunks]
 
 
 def _clean_blocks(blocks: list[Node]) -> list[Node]:

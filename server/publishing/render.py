@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..config import PROJECT_ROOT
+from ..errors import RenderFailed
 from .document import Node, briefing_tree, parse_snapshot
-from .engines import compile_pdf, run_pandoc
+from .engines import compile_pdf, font_folders, run_pandoc
 
 LAYOUT = PROJECT_ROOT / "templates" / "briefing"
 PDF, DOCX, HTML = "pdf", "docx", "html"
+GLYPH_RETRIES = 4
 MEDIA_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -82,19 +87,73 @@ def _short(title: str, limit: int = 60) -> str:
     return title[:limit].rsplit(" ", 1)[0] + "…"
 
 
+REPLACEMENT = "\ufffd"  # the visible stand-in for a character no font can draw
+_UNDRAWABLE = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
+
+
+def _drawable(char: str) -> bool:
+    """False for what no font draws: unassigned and private-use code points,
+    noncharacters (U+FFFE...), surrogates and control characters."""
+    if char in "\n\t":
+        return True
+    code = ord(char)
+    if (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+        return False
+    return unicodedata.category(char) not in ("Cn", "Co", "Cs", "Cc")
+
+
+@cache
+def _emoji_font() -> bool:
+    return any("Emoji" in p.name for f in font_folders() for p in Path(f).glob("*Emoji*"))
+
+
 def _glyph_safe(text: str) -> str:
-    """Emoji and pictographs the bundled fonts cannot draw become their names in
-    words - "(thumbs up sign)" - which a PDF/UA document must be able to show."""
+    """Text every character of which some font can draw: the rest become U+FFFD,
+    and emoji become their names in words - "(thumbs up sign)" - when no emoji
+    font is installed."""
+    if text.isascii() and text.isprintable():
+        return text
+    words = not _emoji_font()
     out: list[str] = []
     for char in text:
         code = ord(char)
-        if code in (0xFE0E, 0xFE0F, 0x200D) or 0x1F3FB <= code <= 0x1F3FF:
+        if not _drawable(char):
+            out.append(REPLACEMENT)
+        elif not words:
+            out.append(char)
+        elif code in (0xFE0E, 0xFE0F, 0x200D) or 0x1F3FB <= code <= 0x1F3FF:
             continue  # presentation selectors, joiners and skin tones carry no words
-        if code >= 0x1F000 or 0x2600 <= code < 0x2800 or 0x2B00 <= code < 0x2C00:
+        elif code >= 0x1F000 or 0x2600 <= code < 0x2800 or 0x2B00 <= code < 0x2C00:
             out.append(f"({unicodedata.name(char, 'symbol').lower()})")
         else:
             out.append(char)
     return "".join(out)
+
+
+def _undrawable(failure: RenderFailed) -> set[str]:
+    """The characters the compiler said no font could display."""
+    found: set[str] = set()
+    for shown in _UNDRAWABLE.findall(str(failure.extra or "")):
+        decoded = re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), shown)
+        decoded = re.sub(r"\\(.)", r"\1", decoded)
+        found |= {c for c in decoded if not c.isspace() and not c.isascii()}
+    return found
+
+
+def _script(char: str) -> str:
+    """The first word of a character's name - RUNIC, HEBREW, CJK - as its script."""
+    return unicodedata.name(char, "").split(" ", 1)[0]
+
+
+def _replace_script(source: str, chars: set[str]) -> str:
+    """The source with those characters, and every other of their scripts, as U+FFFD:
+    the compiler names one character per failure, and a font lacking one letter of
+    a script usually lacks them all, so one more try covers the script."""
+    scripts = {_script(c) for c in chars} - {""}
+    return "".join(
+        REPLACEMENT if c in chars or (not c.isascii() and _script(c) in scripts) else c
+        for c in source
+    )
 
 
 def _glyph_safe_tree(value: Any) -> Any:
@@ -107,12 +166,41 @@ def _glyph_safe_tree(value: Any) -> Any:
     return value
 
 
+LONG_WORD = 64  # characters: pandoc's Typst writer is quadratic in one word's length
+
+
+def _typst_escaped(word: str) -> str:
+    """A word as Typst markup that means only its characters: every ASCII mark is
+    escaped with a backslash (valid before any character), so pieces can be joined
+    in any order without forming a comment, a list marker or a function call."""
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() else c for c in word)
+
+
+def _short_words(value: Any) -> Any:
+    """The tree with each word over LONG_WORD characters (a run of 50,000 "!"
+    took pandoc 8 s) given to the writer as raw, fully escaped pieces (0.1 s)."""
+    if isinstance(value, dict):
+        return {k: _short_words(v) for k, v in value.items()}
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for item in value:
+        if isinstance(item, dict) and item.get("t") == "Str" and len(item["c"]) > LONG_WORD:
+            word = item["c"]
+            for at in range(0, len(word), LONG_WORD):
+                piece = _typst_escaped(word[at : at + LONG_WORD])
+                out.append({"t": "RawInline", "c": ["typst", piece]})
+        else:
+            out.append(_short_words(item))
+    return out
+
+
 def render_typst_source(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> str:
     bodies = parse_snapshot(snapshot) if bodies is None else bodies
     tree = briefing_tree(snapshot, cover_facts(snapshot, edition), bodies, typst=True)
-    tree = _glyph_safe_tree(tree)
+    tree = _short_words(_glyph_safe_tree(tree))
     args = ["-f", "json", "-t", "typst", f"--template={LAYOUT / 'briefing.typ'}"]
     return run_pandoc(args, json.dumps(tree).encode("utf-8")).decode("utf-8")
 
@@ -120,8 +208,18 @@ def render_typst_source(
 def render_pdf(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> bytes:
+    """The PDF; a character that no installed font has is shown as U+FFFD (at most
+    GLYPH_RETRIES more tries, each replacing the script of what the compiler named)."""
     source = render_typst_source(snapshot, edition, bodies)
-    return compile_pdf(source, timestamp=edition.published_at.timestamp())
+    for attempt in range(GLYPH_RETRIES + 1):
+        try:
+            return compile_pdf(source, timestamp=edition.published_at.timestamp())
+        except RenderFailed as failure:
+            chars = _undrawable(failure)
+            if not chars or attempt == GLYPH_RETRIES:
+                raise
+            source = _replace_script(source, chars)
+    raise AssertionError("unreachable")
 
 
 def render_docx(
@@ -173,3 +271,49 @@ def render_all(snapshot: dict[str, Any], edition: Edition) -> Rendered:
         html = timed(HTML, lambda: render_html(snapshot, edition))
         docx_bytes = docx.result()
     return Rendered(pdf, docx_bytes, html, seconds)
+
+
+def check_renderable(snapshot: dict[str, Any]) -> list[str]:
+    """Why this briefing would not publish, one reason per failing part; [] when it would.
+
+    `snapshot` is publishing.snapshot.build_snapshot(session, response, body_name).
+    Every format is made once, under the engines' time and memory limits; only if
+    that fails are the summary and the positions tried apart (halving the
+    positions each time, so a few failures cost a few renders), so each reason
+    names the part to fix: "position 3 (“Data centres”): ...". Nothing is stored."""
+    edition = Edition(1, datetime.now(UTC))
+    whole = _failure(snapshot, edition)
+    if whole is None:
+        return []
+    reasons: list[str] = []
+    if snapshot["summary"].strip():
+        summary = _failure({**snapshot, "positions": []}, edition)
+        if summary is not None:
+            reasons.append(f"the summary: {summary}")
+    reasons += _failing_positions(snapshot, edition, snapshot["positions"])
+    return reasons or [f"the briefing: {whole}"]
+
+
+def _failure(snapshot: dict[str, Any], edition: Edition) -> str | None:
+    try:
+        render_all(snapshot, edition)
+    except RenderFailed as failure:
+        return failure.message
+    return None
+
+
+def _failing_positions(
+    snapshot: dict[str, Any], edition: Edition, positions: list[dict[str, Any]]
+) -> list[str]:
+    if not positions:
+        return []
+    failure = _failure({**snapshot, "summary": "", "positions": positions}, edition)
+    if failure is None:
+        return []
+    if len(positions) == 1:
+        p = positions[0]
+        return [f"position {p['number']} (“{p['heading']}”): {failure}"]
+    half = len(positions) // 2
+    return _failing_positions(snapshot, edition, positions[:half]) + _failing_positions(
+        snapshot, edition, positions[half:]
+    )

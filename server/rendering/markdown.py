@@ -38,3 +38,26 @@ def render_markdown(text: str, doc_id: str | None = None) -> str:
 def parser() -> MarkdownIt:
     """The shared parser, for code that needs tokens rather than HTML."""
     return _md
+
+
+# Lists and quotes may nest this deep. markdown-it stops nesting at
+# MAX_TOKEN_LEVEL token levels (each list adds two: the list and its item) and
+# then drops the rest of the text, so deeper text is refused when it is saved.
+MAX_DEPTH = 8
+MAX_TOKEN_LEVEL = int(_md.options.get("maxNesting", 20)) - 1
+_CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
+
+
+def too_deep(text: str) -> int | None:
+    """The line (from 1) where lists or quotes first nest deeper than MAX_DEPTH, or None.
+
+    One parse, linear in the text."""
+    depth = 0
+    for token in _md.parse(text, {}):
+        if token.type in _CONTAINERS:
+            depth += 1
+        elif token.type.replace("_close", "_open") in _CONTAINERS and token.nesting == -1:
+            depth -= 1
+        if depth > MAX_DEPTH or token.level >= MAX_TOKEN_LEVEL:
+            return (token.map[0] + 1) if token.map else 1
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 
 from server.comments import anchors
@@ -134,3 +135,52 @@ def test_the_context_words_decide_where_a_reworded_passage_ends() -> None:
     assert found.passage == (
         "Councils that share a finance system save the most when they share their data too."
     )
+
+
+def test_a_long_context_is_cut_before_it_is_compared() -> None:
+    prefix, suffix = anchors.cap_context("x" * 6_000 + " the words before", "after it" * 900)
+    assert prefix.endswith("the words before") and len(prefix) <= anchors.CONTEXT_CHARS
+    assert len(suffix) <= anchors.CONTEXT_CHARS and len(suffix.split()) <= anchors.CONTEXT_WORDS
+
+
+_MATCHER = difflib.SequenceMatcher
+
+
+class _Counting:
+    """difflib.SequenceMatcher, counting how many are made."""
+
+    made = 0
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        type(self).made += 1
+        self._inner = _MATCHER(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+
+def test_a_common_word_quoted_on_a_long_position_costs_a_bounded_number_of_comparisons(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(anchors.difflib, "SequenceMatcher", _Counting)
+    _Counting.made = 0
+    text = anchors.squeeze("the council and the data " * 4_000)  # 20,000 words
+    prefix = "and " * 3_000
+    found = locate("the", prefix, "data " * 3_000, 1, {1: text})
+    assert found.state == ATTACHED
+    assert _Counting.made <= 2 * anchors.MAX_OCCURRENCES
+
+
+def test_a_reworded_long_quote_on_a_long_position_is_aligned_a_bounded_number_of_times(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(anchors.difflib, "SequenceMatcher", _Counting)
+    _Counting.made = 0
+    words = [f"w{i % 997}" for i in range(8_000)]
+    text = " ".join(words)
+    quote = " ".join(words[4_000:4_100])
+    reworded = text.replace(quote, quote.replace("w13 ", "x13 ").replace("w20 ", ""))
+    found = locate(quote, "", "", 1, {1: reworded})
+    assert found.state == CHANGED
+    # Per candidate place: one alignment, then the few spans it suggests.
+    assert _Counting.made <= anchors.FUZZY_CANDIDATES * 20 + 2 * anchors.MAX_OCCURRENCES
