@@ -24,6 +24,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from ..config import Settings
@@ -67,7 +68,7 @@ class Delivery:
     next_due: datetime | None = None
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
+def _due(now: datetime) -> ColumnElement[bool]:
     return and_(
         col(OutboxMessage.sent_at).is_(None),
         col(OutboxMessage.gave_up).is_(False),
@@ -175,7 +176,10 @@ def _refusal(exc: smtplib.SMTPException) -> tuple[str, bool] | None:
         reason = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
         return f"the SMTP server refused the recipient: {code} {reason}", 500 <= code < 600
     if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
-        reason = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+        said = exc.smtp_error
+        reason = (
+            f"{exc.smtp_code} {said.decode(errors='replace') if isinstance(said, bytes) else said}"
+        )
         return f"the SMTP server refused the message: {reason}", exc.smtp_code >= 500
     return None
 
