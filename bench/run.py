@@ -12,12 +12,14 @@ measures, in the same run:
 - comment posting requests/s (no target; its ratio is shown);
 - the time to publish a 60-position response over the API (target < 1 s);
 - PDF download requests/s (target >= 0.5 x /healthz);
+- a burst of 100 comment posts sent at the same moment from 100 clients: the wall
+  time, the slowest answer, the status counts, and whether each was stored once;
 - the server's memory (VmRSS and peak VmHWM of the server and its workers).
 
 It prints a table and writes the figures to bench/results/<timestamp>.json.
 
     .venv/bin/python bench/run.py [--engine sqlite|postgresql|both] [--duration S]
-                                  [--only healthz,page,comment,publish,pdf]
+                                  [--only healthz,page,comment,publish,pdf,burst]
                                   [--pg-workers N]
 
 --only measures a subset (/healthz always: it is the baseline); by default, everything.
@@ -83,7 +85,8 @@ USERS = (  # email, name, role, groups
 )
 TOOL = "wrk"  # or "python": set from --load in main()
 TARGETS = {"page_ratio": 0.25, "pdf_ratio": 0.5, "publish_seconds": 1.0}
-MEASURES = ("healthz", "page", "comment", "publish", "pdf")
+MEASURES = ("healthz", "page", "comment", "publish", "pdf", "burst")
+BURST = 100  # simultaneous comment posts, one client (and connection) each
 
 
 def say(message: str) -> None:
@@ -482,6 +485,54 @@ def seed_comments(url: str, seeded: Seeded) -> None:
     assert count == COMMENTS, f"expected {COMMENTS} comments, found {count}"
 
 
+def burst(url: str, seeded: Seeded) -> dict[str, Any]:
+    """BURST comment posts released at one moment, each from its own client."""
+    token = seeded.tokens["director@bench.example"]
+    path = f"/api/v1/responses/{seeded.page_id}/comments"
+    barrier = threading.Barrier(BURST + 1)
+    answers: list[tuple[int, float, int | None]] = [(0, 0.0, None)] * BURST
+
+    def post(n: int) -> None:
+        with httpx2.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
+                           timeout=60, trust_env=False) as client:  # fmt: skip
+            client.get("/healthz")  # connected before the burst
+            barrier.wait()
+            began = time.perf_counter()
+            try:
+                reply = client.post(path, json={"body": f"Burst comment {n}."})
+                made = reply.json().get("id") if reply.status_code == 201 else None
+                answers[n] = (reply.status_code, time.perf_counter() - began, made)
+            except httpx2.HTTPError:
+                answers[n] = (-1, time.perf_counter() - began, None)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(BURST)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    listed = Api(url, token).call("GET", path)
+    stored = [c["id"] for c in listed if c["body"].startswith("Burst comment ")]
+    acknowledged = sorted(made for _, _, made in answers if made is not None)
+    statuses: dict[str, int] = {}
+    for status, _, _ in answers:
+        key = str(status) if status > 0 else "no answer"
+        statuses[key] = statuses.get(key, 0) + 1
+    result = {
+        "posts": BURST,
+        "wall_seconds": round(wall, 3),
+        "slowest_seconds": round(max(t for _, t, _ in answers), 3),
+        "statuses": statuses,
+        "stored_once": sorted(stored) == acknowledged,
+    }
+    say(f"  {'burst of ' + str(BURST):<18} {wall:8.2f} s wall, slowest answer "
+        f"{result['slowest_seconds']:.2f} s, {statuses}, "
+        f"{'each stored once' if result['stored_once'] else 'STORED != ACKNOWLEDGED'}")  # fmt: skip
+    return result
+
+
 def approve_for_publishing(url: str, seeded: Seeded) -> None:
     for rid in seeded.publish_ids:
         Api(url, seeded.tokens["director@bench.example"]).act(rid, "submit")
@@ -571,6 +622,8 @@ def bench_engine(
                     **page_crowd,
                     "ratio": round(page_crowd["rps"] / base, 3),
                 }
+            if "burst" in only:
+                found["burst"] = burst(server.url, seeded)
             if only & {"publish", "pdf"}:  # the PDF downloaded is one published here
                 found["publish"] = time_publishing(server.url, seeded)
             if "pdf" in only:
@@ -701,6 +754,21 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                 + verdict([results[n]["pdf"]["ratio"] >= TARGETS["pdf_ratio"] for n in names]),
             )
         )
+    if has("burst"):
+        rows.append((f"burst of {BURST} posts: wall s",
+                     [f"{results[n]['burst']['wall_seconds']:.2f}" for n in names],
+                     "every one 201, stored once: " + verdict(
+                         [results[n]["burst"]["statuses"] == {"201": BURST}
+                          and results[n]["burst"]["stored_once"] for n in names])))  # fmt: skip
+        rows.append(
+            (
+                "  slowest answer, s",
+                [f"{results[n]['burst']['slowest_seconds']:.2f}" for n in names],
+                "",
+            )
+        )
+        counts = [sorted(results[n]["burst"]["statuses"].items()) for n in names]
+        rows.append(("  answers", [" ".join(f"{k}x{v}" for k, v in c) for c in counts], ""))
     rows.append(("server memory MiB (peak)",
                  [f"{results[n]['memory']['rss_mib']:.0f} ({results[n]['memory']['peak_mib']:.0f})"
                   for n in names], ""))  # fmt: skip

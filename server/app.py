@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -15,9 +19,10 @@ from .accounts.sessions import COOKIE_FIELD
 from .comments import anchors, threads
 from .comments.rendered import RenderedBoard
 from .config import PROJECT_ROOT, Settings, get_settings
-from .db import make_engine
+from .db import THREADS, make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
+from .notifications.delivery import delivering
 from .observability import RequestId, configure_logging
 from .publishing.filecache import FILES
 from .rendering.cache import ByteCache
@@ -42,6 +47,7 @@ from .routes import (
 )
 from .security import BodySizeLimit, SecurityHeaders, is_secret_field
 from .workflow.registry import use_folder
+from .writelock import DatabaseBusy
 
 API_DESCRIPTION = """Tabled's JSON API. Authenticate with `Authorization: Bearer TOKEN`;
 create a token on your profile page or with `tabled tokens create EMAIL`.
@@ -54,7 +60,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     use_folder(settings.workflows_dir)  # an invalid workflow stops start-up, in one line
     configure_logging(settings.log_json)
     app = FastAPI(
-        title="Tabled", version="1", description=API_DESCRIPTION, docs_url=None, redoc_url=None
+        title="Tabled",
+        version="1",
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
@@ -111,6 +122,14 @@ def _caches(app: FastAPI, settings: Settings) -> None:
     anchors.BLOCKS.resize(settings.text_cache_bytes // 2)
     threads.LOCATIONS.resize(settings.text_cache_bytes // 2)
     FILES.resize(settings.file_cache_bytes)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The worker threads the database limits are sized against (server/db.py).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    async with delivering(app.state.engine, app.state.settings):
+        yield
 
 
 def _wants_json(request: Request) -> bool:
@@ -179,6 +198,14 @@ def _error_handlers(app: FastAPI) -> None:
             422,
             "Something you sent cannot be stored, such as a NUL character. Nothing was saved.",
         )
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError) -> Response:
+        # Another process held the database past the busy timeout: the transaction
+        # was rolled back, so the answer can say that nothing was saved.
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise exc
+        return await domain_error(request, DatabaseBusy())
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -170,20 +170,27 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_remind(args: argparse.Namespace) -> None:
-    from .notifications.mailer import MailerUnavailable, deliver_pending
     from .notifications.service import send_due_reminders
 
     settings = get_settings()
-    engine = _engine()
-    with write_session(engine) as session:
+    with write_session(_engine()) as session:
         count = send_due_reminders(session, settings.base_url)
         session.commit()
-    try:
-        sent = deliver_pending(engine, settings)
-    except MailerUnavailable as exc:
-        raise CliError(f"reminders queued, but the SMTP server is unavailable: {exc}") from None
-    where = f"{sent} emails sent" if settings.smtp_host else "emails are in the outbox"
-    print(f"reminded {count} reviewers; {where}")
+    print(f"reminded {count} reviewers")
+    cmd_mail(args)
+
+
+def cmd_mail(args: argparse.Namespace) -> None:
+    from .notifications.mailer import deliver_due
+
+    settings = get_settings()
+    if not settings.smtp_host:
+        print("no SMTP server is configured (TABLED_SMTP_HOST): emails wait in the outbox")
+        return
+    done = deliver_due(_engine(), settings)
+    print(f"{done.sent} emails sent, {done.failed} failed (retried later or given up)")
+    if done.unavailable:
+        raise CliError(f"emails wait for their next attempt: {done.unavailable}")
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
@@ -265,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
         "remind",
         help="email reviewers whose deadline is two days away (run it daily, e.g. from cron)",
     ).set_defaults(func=cmd_remind)
+
+    sub.add_parser(
+        "mail", help="send the emails that are due (the server does it too; for cron)"
+    ).set_defaults(func=cmd_mail)
 
     bak = sub.add_parser("backup", help="write every table to a new folder (JSON Lines)")
     bak.add_argument("dir")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,77 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from . import writelock
 from .config import create_private_file, private_folder
 
 WRITE_OPTION = "tabled_write"
+
+# Worker threads per server process (anyio's default, set in the app's lifespan): sync
+# handlers and dependencies run there, one thread hop each.
+THREADS = 40
+# Connections beyond the request sessions: the mail delivery loop, and one to spare.
+SPARE_CONNECTIONS = 2
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many requests of each kind one server process lets use the database at once.
+
+    The numbers are chosen together, so that nothing waits on something that waits
+    on it. A request holds its session from its first dependency until it is closed,
+    across several thread hops, and holds a connection from its first query: so a
+    request first takes a `sessions` slot, on the event loop, holding no thread and no
+    connection while it waits; and the pool has a connection for every slot, so a
+    thread never waits for a connection (the old "QueuePool limit reached", where
+    threads waiting for connections left none for the requests holding them).
+
+    A write request (POST, PUT, PATCH, DELETE) takes a `writers` slot before its
+    session slot (always in that order). Its writes wait for the write lock
+    (server/writelock.py on SQLite, row locks on PostgreSQL) in a thread, so at most
+    writers - 1 threads are parked on a lock while the other ~36 serve reads.
+    SQLite writes one transaction at a time anyway: 4 writers let one request's reads
+    (sign-in, permission checks, anchoring, rendering its answer) overlap another's
+    write. Closing a session runs on its own few threads (`closers`), so a session
+    that still holds the lock can always let go of it, however busy the pool is."""
+
+    sessions: int
+    writers: int
+    quick_reads: int  # threads for the quick reads (downloads, kept response pages)
+    closers: int = 4
+
+    @property
+    def connections(self) -> int:
+        return self.sessions + self.quick_reads + SPARE_CONNECTIONS
+
+
+SQLITE_LIMITS = Limits(sessions=32, writers=4, quick_reads=1)
+POSTGRES_LIMITS = Limits(sessions=16, writers=8, quick_reads=4)
+
+
+def limits_for(engine: Engine) -> Limits:
+    return SQLITE_LIMITS if is_sqlite(engine) else POSTGRES_LIMITS
+
+
+@dataclass
+class Limiters:
+    sessions: anyio.CapacityLimiter
+    writers: anyio.CapacityLimiter
+    quick_reads: anyio.CapacityLimiter
+    closers: anyio.CapacityLimiter
+
+
+def limiters(state: Any) -> Limiters:
+    """This process's limiters (state: app.state), made on first use in its event loop."""
+    found: Limiters | None = getattr(state, "db_limiters", None)
+    if found is None:
+        limits = limits_for(state.engine)
+        found = state.db_limiters = Limiters(
+            anyio.CapacityLimiter(limits.sessions),
+            anyio.CapacityLimiter(limits.writers),
+            anyio.CapacityLimiter(limits.quick_reads),
+            anyio.CapacityLimiter(limits.closers),
+        )
+    return found
 
 
 class DatabaseConfigError(Exception):
@@ -32,7 +101,14 @@ def make_engine(url: str) -> Engine:
         raise DatabaseConfigError(
             f"unsupported database {parsed.drivername!r}: use sqlite:/// or postgresql+psycopg://"
         )
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    limits = POSTGRES_LIMITS
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=limits.connections,
+        max_overflow=0,
+        pool_timeout=writelock.WAIT_SECONDS,
+    )
 
 
 def _sqlite_engine(parsed: Any) -> Engine:
@@ -45,28 +121,48 @@ def _sqlite_engine(parsed: Any) -> Engine:
             create_private_file(Path(database))  # 0600: SQLite's -wal and -shm follow it
         except OSError as exc:
             raise DatabaseConfigError(f"cannot create the database folder {folder}: {exc}") from exc
-    engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+    limits = SQLITE_LIMITS
+    engine = create_engine(
+        parsed,
+        connect_args={
+            "check_same_thread": False,
+            "timeout": writelock.WAIT_SECONDS,
+            "factory": writelock.connection_class(database or ""),
+        },
+        # A SQLite connection is a file handle: the pool keeps enough open for every
+        # session the limits allow and never makes a thread wait for one.
+        pool_size=limits.connections,
+        max_overflow=-1,
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # Let pysqlite leave transactions alone so BEGIN IMMEDIATE below takes the lock.
+        # Let pysqlite leave transactions alone: the events below begin them.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(writelock.WAIT_SECONDS * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        # Writers take the lock at BEGIN and queue there (busy_timeout), instead of
-        # failing mid-transaction when a read snapshot cannot be upgraded; readers
-        # stay deferred so they never block anyone.
+        # Every transaction begins as a read; its first write takes the lock (below).
+        # A unit of work that must read under the lock (a CLI command, a restore)
+        # asks for it up front with write_session().
+        raw = connection.connection.dbapi_connection
         if connection.get_execution_options().get(WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            raw.begin_writing()
         else:
-            connection.exec_driver_sql("BEGIN")
+            raw.execute("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _write_lock(
+        _conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        if writelock.writes(statement, context):
+            cursor.connection.begin_writing()
 
     return engine
 
@@ -76,7 +172,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def write_session(engine: Engine) -> Session:
-    """A session for a unit of work that writes: on SQLite it takes the write lock first."""
+    """A session for a unit of work that reads under the write lock from its start
+    (a CLI command). Request sessions use read_session: their first write takes it."""
     return Session(engine, expire_on_commit=False, execution_options={WRITE_OPTION: True})
 
 
@@ -103,8 +200,4 @@ def quick_read_limiter(state: Any) -> anyio.CapacityLimiter:
     GIL each other hold: with SQLite, one thread at a time sent 1.5 to 2.5 times as
     many PDFs as the shared pool of 40 (bench/run.py). PostgreSQL queries wait on the
     network instead, so a few overlap."""
-    limiter: anyio.CapacityLimiter | None = getattr(state, "quick_read_limiter", None)
-    if limiter is None:
-        threads = 1 if is_sqlite(state.engine) else 4
-        limiter = state.quick_read_limiter = anyio.CapacityLimiter(threads)
-    return limiter
+    return limiters(state).quick_reads

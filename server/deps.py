@@ -6,15 +6,15 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
+import anyio.to_thread
 from fastapi import Depends, Request, Security
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from .accounts.sessions import actor_for_cookie
 from .accounts.tokens import actor_for_token
 from .accounts.users import Actor
-from .db import read_session, write_session
+from .db import limiters, read_session
 from .errors import DomainError
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
 
@@ -28,17 +28,29 @@ class CsrfRejected(DomainError):
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    # Making a Session does no I/O (it connects at its first query), so it is made on
-    # the event loop; closing it hands the connection back (a rollback), in a thread.
-    # A plain generator here would cost two thread hops on every request (bench/run.py).
-    engine = request.app.state.engine
-    reading = request.method in ("GET", "HEAD")
-    session = read_session(engine) if reading else write_session(engine)
+    """The request's session: a deferred read until its first write (server/db.py).
+
+    The slots are taken here, on the event loop, so a request waiting for one holds
+    neither a thread nor a connection (server/db.py, Limits). Making a Session does no
+    I/O (it connects at its first query); closing it hands the connection back (a
+    rollback, releasing the write lock if an error left it held), on the closers' own
+    threads, so it never waits behind the handlers that wait for that lock."""
+    state = request.app.state
+    slots = limiters(state)
+    writing = request.method not in ("GET", "HEAD", "OPTIONS")
+    if writing:
+        await slots.writers.acquire()
     try:
-        yield session
+        async with slots.sessions:
+            session = read_session(state.engine)
+            try:
+                yield session
+            finally:
+                with anyio.CancelScope(shield=True):  # closed even if the client went away
+                    await anyio.to_thread.run_sync(session.close, limiter=slots.closers)
     finally:
-        with anyio.CancelScope(shield=True):  # closed even if the client went away
-            await run_in_threadpool(session.close)
+        if writing:
+            slots.writers.release()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -195,7 +195,13 @@ class OutboxMessage(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
-    error: str = Field(default="", max_length=500)
+    error: str = Field(default="", max_length=500)  # the last attempt's failure
+    # Delivery state (server/notifications/mailer.py): failed attempts so far, when the
+    # next is due (None: at once), a deliverer's claim, and whether it was given up.
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claimed_at: datetime | None = None
+    gave_up: bool = False
 
 
 class Reminder(SQLModel, table=True):

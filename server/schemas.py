@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .drafting.limits import BODY_MAX, HEADING_MAX, PUBLISHER_MAX, TITLE_MAX, URL_MAX
 from .routes.params import JsonId
+from .textfields import SingleLine
 
 
 class Strict(BaseModel):
@@ -19,22 +20,31 @@ class ThemeOut(BaseModel):
     name: str
 
 
-class RespondingTo(Strict):
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    publisher: str = Field(default="", max_length=PUBLISHER_MAX)
+class RespondingToIn(Strict):
+    title: SingleLine = Field(min_length=1, max_length=TITLE_MAX)
+    publisher: SingleLine = Field(default="", max_length=PUBLISHER_MAX)
     date: dt.date | None = None
     url: str = Field(default="", max_length=URL_MAX)
 
 
+class RespondingTo(BaseModel):
+    """The publication a response answers, as stored (answers check nothing again)."""
+
+    title: str
+    publisher: str = ""
+    date: dt.date | None = None
+    url: str = ""
+
+
 class ResponseCreate(Strict):
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    responding_to: RespondingTo
+    title: SingleLine = Field(min_length=1, max_length=TITLE_MAX)
+    responding_to: RespondingToIn
     summary: str = Field(default="", max_length=20_000)
     workflow: str | None = Field(default=None, max_length=60)
 
 
 class PositionIn(Strict):
-    heading: str = Field(min_length=1, max_length=HEADING_MAX)
+    heading: SingleLine = Field(min_length=1, max_length=HEADING_MAX)
     body: str = Field(default="", max_length=BODY_MAX)
     themes: list[str] = Field(default_factory=list, max_length=50)
     base_revision: JsonId

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, select
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Notification, Role, User, UserGroup, UserSession, utcnow
+from ..textfields import check_line
 from .passwords import hash_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -66,6 +67,7 @@ def _validate(email: str, name: str, role: str, password: str | None) -> None:
         raise Invalid(f"{email!r} is not an email address", field="email")
     if not name.strip() or len(name) > 200:
         raise Invalid("a name is needed (at most 200 characters)", field="name")
+    check_line(name, field="name", label="The name")
     if role not in Role.ALL:
         raise Invalid(f"unknown role {role!r}: use admin, director or member", field="role")
     if password is not None and len(password) < MIN_PASSWORD:

@@ -209,9 +209,20 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-@lru_cache(maxsize=64)  # a response's positions; about 150 bytes a word while kept
-def _indexed(text: str) -> tuple[list[tuple[str, int, int]], dict[str, list[int]]]:
+Index = tuple[list[tuple[str, int, int]], dict[str, list[int]]]
+# Word indexes of texts being re-anchored, kept by content and bounded in bytes
+# (about 150 bytes a word): a page view indexes each position once.
+INDEXES: ByteCache[Index] = ByteCache(8 * 1024 * 1024, ttl=math.inf)
+
+
+def _indexed(text: str) -> Index:
     """The text's words, and where each word occurs: built once per text, linear."""
+    return INDEXES.get_or_make(
+        text, lambda: _index(text), lambda found: len(text) + 150 * len(found[0])
+    )
+
+
+def _index(text: str) -> Index:
     words = _words(text)
     where: dict[str, list[int]] = {}
     for i, (word, _s, _e) in enumerate(words):

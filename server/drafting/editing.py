@@ -10,6 +10,7 @@ from ..accounts.users import Actor
 from ..errors import Invalid, NotFound
 from ..models import Position, PositionTheme, Response, Revision
 from ..rendering.markdown import render_markdown
+from ..textfields import check_line
 from ..themes import service as themes
 from ..workflow.registry import get_workflow
 from . import access, revisions
@@ -64,6 +65,7 @@ def _validate_position(heading: str, body: str) -> tuple[str, str]:
         raise Invalid("enter a heading for the position", field="heading")
     if len(heading) > HEADING_MAX:
         raise Invalid(f"the heading must be at most {HEADING_MAX} characters", field="heading")
+    check_line(heading, field="heading", label="The heading")
     if len(body) > BODY_MAX:
         raise Invalid(
             f"the text must be at most {BODY_MAX:,} characters; it has {len(body):,}", field="body"

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from ..accounts.users import Actor
 from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Position, PositionTheme, Response, Theme, User, utcnow
+from ..textfields import check_line
 from ..workflow.registry import DEFAULT_WORKFLOW, get_workflow, workflows
 from . import access
 from .limits import PUBLISHER_MAX, SUMMARY_MAX, TITLE_MAX, URL_MAX, check_nesting
@@ -46,6 +47,9 @@ def validate_input(data: ResponseInput) -> ResponseInput:
     data.rt_title = data.rt_title.strip()
     data.rt_publisher = data.rt_publisher.strip()
     data.rt_url = data.rt_url.strip()
+    check_line(data.title, field="title", label="The title")
+    check_line(data.rt_title, field="rt_title", label="The publication title")
+    check_line(data.rt_publisher, field="rt_publisher", label="The publisher")
     if not data.title:
         raise Invalid("enter a title for the response", field="title")
     if len(data.title) > TITLE_MAX:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Theme
+from ..textfields import check_line
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -39,7 +40,7 @@ def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 100:
         raise Invalid("a theme needs a name of at most 100 characters", field="name")
-    return name
+    return check_line(name, field="name", label="The theme's name")
 
 
 def create_theme(session: Session, name: str, slug: str | None = None) -> Theme:

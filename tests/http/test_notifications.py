@@ -81,26 +81,31 @@ def test_emails_reach_a_real_smtp_server_when_a_stage_opens_and_changes_are_aske
     app = create_app(
         settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": controller.port}), engine
     )
-    director = _token_client(app, session, people.director)
-    futures = _token_client(app, session, people.futures)
-    assert director.post(f"/api/v1/responses/{oep}/actions", json={"action": "submit"}).is_success
-    _wait_for(lambda: inbox.to("futures@example.org"))
-    (mail,) = inbox.to("futures@example.org")
-    assert (
-        str(mail["Subject"])
-        .strip()
-        .startswith("Review needed: Response to the Operational Efficiency")
-    )
-    assert f"/responses/{oep}" in mail.get_content()
-    assert not inbox.to("council@example.org")
-    futures.post(
-        f"/api/v1/responses/{oep}/actions",
-        json={"action": "request-changes", "note": "Position 2 needs numbers"},
-    )
-    _wait_for(lambda: inbox.to("director@example.org"))
-    (asked,) = inbox.to("director@example.org")
-    assert str(asked["Subject"]).strip().startswith("Changes requested")
-    assert "Position 2 needs numbers" in asked.get_content()
+    # Entered, so the app runs its lifespan: the delivery loop sends the mail.
+    with (
+        _token_client(app, session, people.director) as director,
+        _token_client(app, session, people.futures) as futures,
+    ):
+        assert director.post(
+            f"/api/v1/responses/{oep}/actions", json={"action": "submit"}
+        ).is_success
+        _wait_for(lambda: inbox.to("futures@example.org"))
+        (mail,) = inbox.to("futures@example.org")
+        assert (
+            str(mail["Subject"])
+            .strip()
+            .startswith("Review needed: Response to the Operational Efficiency")
+        )
+        assert f"/responses/{oep}" in mail.get_content()
+        assert not inbox.to("council@example.org")
+        futures.post(
+            f"/api/v1/responses/{oep}/actions",
+            json={"action": "request-changes", "note": "Position 2 needs numbers"},
+        )
+        _wait_for(lambda: inbox.to("director@example.org"))
+        (asked,) = inbox.to("director@example.org")
+        assert str(asked["Subject"]).strip().startswith("Changes requested")
+        assert "Position 2 needs numbers" in asked.get_content()
     with Session(engine) as fresh:
         assert all(m.sent_at for m in fresh.exec(select(OutboxMessage)))
 

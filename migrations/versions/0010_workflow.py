@@ -5,14 +5,14 @@ depend on the stages a response has entered. Existing rows are filled in from
 the default workflow's names and from the audit trail.
 
 Revision ID: 0009_workflow
-Revises: 0008
+Revises: 0009_sessions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_workflow"
-down_revision = "0008"
+down_revision = "0009_sessions"
 branch_labels = None
 depends_on = None
 
