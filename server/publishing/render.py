@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -271,49 +271,3 @@ def render_all(snapshot: dict[str, Any], edition: Edition) -> Rendered:
         html = timed(HTML, lambda: render_html(snapshot, edition))
         docx_bytes = docx.result()
     return Rendered(pdf, docx_bytes, html, seconds)
-
-
-def check_renderable(snapshot: dict[str, Any]) -> list[str]:
-    """Why this briefing would not publish, one reason per failing part; [] when it would.
-
-    `snapshot` is publishing.snapshot.build_snapshot(session, response, body_name).
-    Every format is made once, under the engines' time and memory limits; only if
-    that fails are the summary and the positions tried apart (halving the
-    positions each time, so a few failures cost a few renders), so each reason
-    names the part to fix: "position 3 (“Data centres”): ...". Nothing is stored."""
-    edition = Edition(1, datetime.now(UTC))
-    whole = _failure(snapshot, edition)
-    if whole is None:
-        return []
-    reasons: list[str] = []
-    if snapshot["summary"].strip():
-        summary = _failure({**snapshot, "positions": []}, edition)
-        if summary is not None:
-            reasons.append(f"the summary: {summary}")
-    reasons += _failing_positions(snapshot, edition, snapshot["positions"])
-    return reasons or [f"the briefing: {whole}"]
-
-
-def _failure(snapshot: dict[str, Any], edition: Edition) -> str | None:
-    try:
-        render_all(snapshot, edition)
-    except RenderFailed as failure:
-        return failure.message
-    return None
-
-
-def _failing_positions(
-    snapshot: dict[str, Any], edition: Edition, positions: list[dict[str, Any]]
-) -> list[str]:
-    if not positions:
-        return []
-    failure = _failure({**snapshot, "summary": "", "positions": positions}, edition)
-    if failure is None:
-        return []
-    if len(positions) == 1:
-        p = positions[0]
-        return [f"position {p['number']} (“{p['heading']}”): {failure}"]
-    half = len(positions) // 2
-    return _failing_positions(snapshot, edition, positions[:half]) + _failing_positions(
-        snapshot, edition, positions[half:]
-    )

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from server.errors import RenderFailed
 from server.publishing import engines, render
-from server.publishing.render import check_renderable, render_all
+from server.publishing.render import render_all
+from server.workflow.render_check import briefing_problems
 
 from .test_publishing import EDITION, pdf_text, snapshot
 
@@ -124,11 +125,11 @@ def test_a_heading_in_any_script_publishes() -> None:
     assert "共有 and" in text
 
 
-def test_check_renderable_says_nothing_for_a_briefing_that_publishes() -> None:
-    assert check_renderable(snapshot("***", "中文", "> " * 8 + "deep")) == []
+def test_the_submit_check_says_nothing_for_a_briefing_that_publishes() -> None:
+    assert briefing_problems(snapshot("***", "中文", "> " * 8 + "deep")) == []
 
 
-def test_check_renderable_names_each_position_that_would_not_publish(
+def test_the_submit_check_names_each_position_that_would_not_publish(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     real = render.compile_pdf
@@ -139,10 +140,12 @@ def test_check_renderable_names_each_position_that_would_not_publish(
         return real(source, **kwargs)
 
     monkeypatch.setattr(render, "compile_pdf", compiler)
-    reasons = check_renderable(snapshot("fine", "UNPRINTABLE here", "fine", "UNPRINTABLE too"))
+    reasons = briefing_problems(snapshot("fine", "UNPRINTABLE here", "fine", "UNPRINTABLE too"))
     assert reasons == [
-        "position 2 (“Position heading number 2”): the PDF could not be made: out of paper",
-        "position 4 (“Position heading number 4”): the PDF could not be made: out of paper",
+        "position 2 “Position heading number 2” cannot be printed: "
+        "the PDF could not be made: out of paper",
+        "position 4 “Position heading number 4” cannot be printed: "
+        "the PDF could not be made: out of paper",
     ]
 
 
