@@ -85,7 +85,7 @@ def check_throttle(
     if wait and last_failure is not None:
         remaining = (_aware(last_failure) + timedelta(seconds=wait) - now).total_seconds()
         if remaining > 0:
-            raise Throttled(_wait_message(remaining))
+            raise Throttled(_wait_message(remaining), extra=int(remaining) + 1)
     if last_success is not None:
         return  # an address that has signed in to this account before is never shut out
     failures_everywhere = session.exec(
@@ -96,7 +96,7 @@ def check_throttle(
         )
     ).one()
     if failures_everywhere >= throttle.account_limit:
-        raise Throttled(_wait_message(throttle.window_seconds))
+        raise Throttled(_wait_message(throttle.window_seconds), extra=throttle.window_seconds)
 
 
 def sign_in(

@@ -11,7 +11,7 @@ from ..accounts import sessions
 from ..accounts.signin import Throttle, sign_in
 from ..accounts.users import end_sessions
 from ..deps import Csrf, OptionalActor, SessionDep
-from ..errors import DomainError
+from ..errors import DomainError, Throttled
 from ..rendering.templates import render
 from .forms import redirect, safe_next
 
@@ -53,12 +53,15 @@ def login(
         )
     except DomainError as exc:
         request.state.user = None
-        return render(
+        page = render(
             request,
             "auth/login.html",
             {"next": safe_next(next), "email": email, "errors": {"email": exc.message}},
             status_code=exc.status_code if exc.status_code == 429 else 400,
         )
+        if isinstance(exc, Throttled) and isinstance(exc.extra, int):
+            page.headers["Retry-After"] = str(exc.extra)  # seconds
+        return page
     sessions.remember(request, signed.key)  # a fresh cookie on sign-in: no fixation
     return redirect(safe_next(next))
 

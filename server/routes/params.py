@@ -52,12 +52,17 @@ def optional_form_id(value: str, field: str) -> int | None:
 def _validate(value: object) -> object:
     """Before pydantic reads a path or query id: refuse what its lax int parsing would
     take; digits go on to its range checks (ge/le), which word their own messages."""
-    if isinstance(value, str) and not (value and set(value) <= _DIGITS):
+    if not isinstance(value, str):
+        return value
+    digits = value[1:] if value.startswith("-") else value  # "-3": too small, says ge
+    if not (digits and set(digits) <= _DIGITS):
         raise PydanticCustomError(
             "int_parsing", "Input should be a valid integer, written with the digits 0-9 only"
         )
-    if isinstance(value, str) and len(value) > 10:
-        raise PydanticCustomError("less_than_equal", f"Input should be at most {ID_MAX}")
+    if len(digits) > 10 and digits == value:  # not parsed at all: it is out of range
+        raise PydanticCustomError(
+            "less_than_equal", f"Input should be less than or equal to {ID_MAX}"
+        )
     return value
 
 

@@ -194,6 +194,7 @@ def test_repeated_failures_make_that_address_wait_even_with_the_right_password(w
     message = error_beside(reply.text, "email")
     assert "Too many failed sign-in attempts" in message
     assert "Wait 1 minute and try again" in message
+    assert 0 < int(reply.headers["retry-after"]) <= 60
     assert not _signed_in(web)
 
 
