@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,11 +73,20 @@ class Limiters:
 
 
 def limiters(state: Any) -> Limiters:
-    """This process's limiters (state: app.state), made on first use in its event loop."""
-    found: Limiters | None = getattr(state, "db_limiters", None)
+    """The limiters of this process's event loop (state: app.state), made on first use.
+
+    Kept per loop because a limiter works within one loop only: a server process has
+    one, but each of the tests' TestClients runs the app in a loop of its own."""
+    per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Limiters] | None = getattr(
+        state, "db_limiters", None
+    )
+    if per_loop is None:
+        per_loop = state.db_limiters = weakref.WeakKeyDictionary()
+    loop = asyncio.get_running_loop()
+    found = per_loop.get(loop)
     if found is None:
         limits = limits_for(state.engine)
-        found = state.db_limiters = Limiters(
+        found = per_loop[loop] = Limiters(
             anyio.CapacityLimiter(limits.sessions),
             anyio.CapacityLimiter(limits.writers),
             anyio.CapacityLimiter(limits.quick_reads),
