@@ -132,7 +132,11 @@ def _sqlite_engine(parsed: Any) -> Engine:
             create_private_file(Path(database))  # 0600: SQLite's -wal and -shm follow it
         except OSError as exc:
             raise DatabaseConfigError(f"cannot create the database folder {folder}: {exc}") from exc
-    limits = SQLITE_LIMITS
+    in_memory = not database or database == ":memory:"
+    # A SQLite file connection is a file handle: the pool keeps enough open for every
+    # session the limits allow and never makes a thread wait for one. An in-memory
+    # database has one connection per thread (SQLAlchemy's own pool), no sizes.
+    pool = {} if in_memory else {"pool_size": SQLITE_LIMITS.connections, "max_overflow": -1}
     engine = create_engine(
         parsed,
         connect_args={
@@ -140,10 +144,7 @@ def _sqlite_engine(parsed: Any) -> Engine:
             "timeout": writelock.WAIT_SECONDS,
             "factory": writelock.connection_class(database or ""),
         },
-        # A SQLite connection is a file handle: the pool keeps enough open for every
-        # session the limits allow and never makes a thread wait for one.
-        pool_size=limits.connections,
-        max_overflow=-1,
+        **pool,
     )
 
     @event.listens_for(engine, "connect")

@@ -340,12 +340,13 @@ def _clients(app, session, people, browser_for, api: bool) -> dict[str, Any]:  #
 
 def _into(stage: str, rid: int, session, people, look) -> None:  # type: ignore[no-untyped-def]
     """Put the response in `stage` as if it had walked there; published for real."""
+    from server.config import Settings
     from server.workflow.service import take_action
 
     if stage == "published":
         look.set_stage(rid, "approved")
         session.rollback()
-        take_action(session, people.director, rid, "publish")
+        take_action(session, people.director, rid, "publish", settings=Settings())
         session.commit()
     elif stage != "draft":
         look.set_stage(rid, stage)
