@@ -51,8 +51,13 @@ def _approved_response(new_page: NewPage, title: str) -> int:
             },
         )
         assert added.ok, added.text()
+    # Submitting test-renders the briefing (the briefing-renders gate): the first
+    # rendering in a fresh server starts pandoc and Typst, which takes seconds.
     assert api.post(
-        f"/api/v1/responses/{rid}/actions", headers=headers, data={"action": "submit"}
+        f"/api/v1/responses/{rid}/actions",
+        headers=headers,
+        data={"action": "submit"},
+        timeout=60_000,
     ).ok
     for email in REVIEWERS:
         reviewer = new_page(email)
