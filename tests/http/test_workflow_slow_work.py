@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from server.config import Settings
 from server.errors import RenderFailed
 from server.models import Publication, PublicationFile, Response
 from server.publishing import service as publishing
@@ -33,7 +34,9 @@ def test_while_a_briefing_renders_others_can_write_and_a_move_meanwhile_stops_th
         # publish holding the write lock, this write would wait for it and time out.
         def withdraw() -> None:
             with Session(engine) as other:
-                take_action(other, people.admin, small, "withdraw", "Figures changed")
+                take_action(
+                    other, people.admin, small, "withdraw", "Figures changed", settings=Settings()
+                )
                 other.commit()
                 withdrawn.append("done")
 

@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
+from server.config import Settings
 from server.drafting.editing import add_position
 from server.drafting.transfer import import_text
 from server.errors import StaleRevision
@@ -64,7 +65,7 @@ def test_a_save_checked_on_an_old_snapshot_is_refused_as_stale_not_failed(engine
 def test_a_workflow_action_locks_the_response_before_deciding(engine, session, people):
     response = import_text(session, people.director, oep_text())
     session.commit()
-    take_action(session, people.director, response.id, "submit")
+    take_action(session, people.director, response.id, "submit", settings=Settings())
     session.commit()
     # Two reviewers approve at once: the first to lock decides first, the second sees
     # its approval, so together they reach the quorum of two.
@@ -75,7 +76,7 @@ def test_a_workflow_action_locks_the_response_before_deciding(engine, session, p
         try:
             with Session(engine) as mine:
                 barrier.wait()
-                take_action(mine, actor, response.id, "approve")
+                take_action(mine, actor, response.id, "approve", settings=Settings())
                 mine.commit()
         except Exception as exc:  # noqa: BLE001 (reported below)
             errors.append(exc)
