@@ -3,8 +3,10 @@ TABLED_BASE_URL, never from the Host header a client sends."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 
 from server.app import create_app
@@ -15,22 +17,34 @@ LINE_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ tabled")
 FORGED = "2026-12-01 09:00:00,000 INFO tabled.request POST /admin/users 303 1.0ms"
 
 
-def test_a_newline_in_the_path_cannot_start_a_log_line_of_its_own(settings, engine, capfd):
-    app = create_app(settings, engine)  # its log handler writes to the captured stderr
+def _stderr(monkeypatch) -> io.StringIO:  # type: ignore[no-untyped-def]
+    """The app's log handler writes to sys.stderr as it is when the app is made: a
+    stream of the test's own, whatever the test runner does with the real one."""
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    return stream
+
+
+def test_a_newline_in_the_path_cannot_start_a_log_line_of_its_own(settings, engine, monkeypatch):
+    stderr = _stderr(monkeypatch)
+    app = create_app(settings, engine)
     with Web(app, base_url="http://testserver") as client:
         client.get("/library%0A" + FORGED.replace(" ", "%20"))
-    lines = [line for line in capfd.readouterr().err.splitlines() if line]
+    lines = [line for line in stderr.getvalue().splitlines() if line]
     assert lines, "the request was logged"
     assert all(LINE_START.match(line) for line in lines), lines
     [logged] = [line for line in lines if "/library" in line]
     assert "/library\\x0a2026-12-01" in logged
 
 
-def test_json_log_lines_stay_one_line_each_and_carry_the_path_as_sent(settings, engine, capfd):
+def test_json_log_lines_stay_one_line_each_and_carry_the_path_as_sent(
+    settings, engine, monkeypatch
+):
+    stderr = _stderr(monkeypatch)
     app = create_app(settings.model_copy(update={"log_json": True}), engine)
     with Web(app, base_url="http://testserver") as client:
         client.get("/themes%0D%0Aforged")
-    entries = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line]
+    entries = [json.loads(line) for line in stderr.getvalue().splitlines() if line]
     [entry] = [e for e in entries if e.get("path", "").startswith("/themes")]
     assert entry["path"] == "/themes\r\nforged"  # JSON escapes it within the line
 
