@@ -36,13 +36,20 @@ from .routes import (
     auth,
     comments_api,
     comments_pages,
+    invitations,
     library,
     notifications_pages,
+    oidc,
     pages,
     positions_pages,
+    preview,
     publications_api,
+    questions_api,
+    questions_pages,
     revisions_pages,
     themes_pages,
+    word_api,
+    word_pages,
     workflow_pages,
 )
 from .security import BodySizeLimit, SecurityHeaders, is_secret_field
@@ -90,14 +97,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(api.docs)
     # Matching walks the routes in this order, so the pages read most come first
     # (no path of one router is matched by another's; test_routes_do_not_shadow_one_another).
+    # word_pages first: its /responses/import would otherwise be read as a response id.
     for module in (
+        word_pages,
         pages,
+        word_api,
         api,
+        questions_api,
+        questions_pages,
         publications_api,
         comments_api,
         comments_pages,
         library,
         auth,
+        invitations,
+        oidc,
         positions_pages,
         revisions_pages,
         account,
@@ -105,6 +119,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         themes_pages,
         workflow_pages,
         notifications_pages,
+        preview,
     ):
         app.include_router(module.router)
     _error_handlers(app)
@@ -119,6 +134,7 @@ def _caches(app: FastAPI, settings: Settings) -> None:
     app.state.board_cache = ByteCache[RenderedBoard](settings.comments_cache_bytes)
     app.state.document_cache = ByteCache[RenderedDocument](settings.document_cache_bytes)
     app.state.page_cache = ByteCache[CachedPage](settings.page_cache_bytes)
+    app.state.preview_cache = ByteCache[bytes](settings.preview_cache_bytes)
     anchors.BLOCKS.resize(settings.text_cache_bytes // 2)
     threads.LOCATIONS.resize(settings.text_cache_bytes // 2)
     FILES.resize(settings.file_cache_bytes)

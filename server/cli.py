@@ -101,6 +101,9 @@ def _default_owner(session: Session) -> User:
 
 def cmd_import(args: argparse.Namespace) -> None:
     path = Path(args.file)
+    if path.suffix.lower() == ".docx":
+        _import_word(args, path)
+        return
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -117,6 +120,34 @@ def cmd_import(args: argparse.Namespace) -> None:
         except DraftFileError as exc:
             session.rollback()
             raise CliError(f"{path}: {exc}") from None
+        session.commit()
+    print(response.id)
+
+
+def _import_word(args: argparse.Namespace, path: Path) -> None:
+    """A Word file: converted before the write transaction, then created all or nothing."""
+    from .drafting.transfer import import_draft
+    from .drafting.wordimport import read_word
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        word = read_word(data, track=args.track_changes, level=args.level)
+    except DomainError as exc:
+        raise CliError(f"{path}: {exc.message}") from None
+    for warning in word.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    with write_session(_engine()) as session:
+        owner = find_by_email(session, args.owner) if args.owner else _default_owner(session)
+        if owner is None:
+            raise CliError(f"no user with email {args.owner}")
+        try:
+            response = import_draft(session, actor_for(session, owner), word.draft)
+        except (DraftFileError, DomainError) as exc:
+            session.rollback()
+            raise CliError(f"{path}: {getattr(exc, 'problem', None) or exc}") from None
         session.commit()
     print(response.id)
 
@@ -142,7 +173,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(logins_text())
         return
     try:
-        ids = load_demo(_engine(), get_settings().drafts_dir)
+        settings = get_settings()
+        ids = load_demo(_engine(), settings.drafts_dir, settings)
     except DemoRefused as exc:
         raise CliError(str(exc)) from None
     print(f"loaded the demo: {len(ids)} responses")
@@ -177,6 +209,17 @@ def cmd_remind(args: argparse.Namespace) -> None:
         count = send_due_reminders(session, settings.base_url)
         session.commit()
     print(f"reminded {count} reviewers")
+    cmd_mail(args)
+
+
+def cmd_digest(args: argparse.Namespace) -> None:
+    from .notifications.digest import send_digests
+
+    settings = get_settings()
+    with write_session(_engine()) as session:
+        count = send_digests(session, settings.base_url)
+        session.commit()
+    print(f"queued {count} digest emails")
     cmd_mail(args)
 
 
@@ -244,9 +287,22 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--label", default="")
     create.set_defaults(func=cmd_tokens_create)
 
-    imp = sub.add_parser("import", help="import a draft file as a new response")
+    imp = sub.add_parser("import", help="import a draft file or a Word .docx as a new response")
     imp.add_argument("file")
     imp.add_argument("--owner", help="email of the owning director (default: the first)")
+    imp.add_argument(
+        "--track-changes",
+        choices=("accept", "reject"),
+        default="accept",
+        help="Word files: accept or reject the tracked changes in them",
+    )
+    imp.add_argument(
+        "--level",
+        type=int,
+        choices=range(1, 7),
+        default=None,
+        help="Word files: the heading level that starts a position (default: found)",
+    )
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="write a response as a draft file")
@@ -272,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
         "remind",
         help="email reviewers whose deadline is two days away (run it daily, e.g. from cron)",
     ).set_defaults(func=cmd_remind)
+
+    sub.add_parser(
+        "digest",
+        help="email each person who chose a daily digest what waited for it (run it daily)",
+    ).set_defaults(func=cmd_digest)
 
     sub.add_parser(
         "mail", help="send the emails that are due (the server does it too; for cron)"

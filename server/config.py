@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +53,7 @@ class Settings(BaseSettings):
     login_window_seconds: int = 15 * 60
     login_account_limit: int = 100
     # The body that publishes the briefings, named on every cover and in the feed.
-    body_name: str = "Tabled"
+    body_name: str = ""
     # May visitors who are not signed in read the library and download briefings?
     library_public: bool = False
     # One JSON object per log line, for log collectors.
@@ -65,12 +67,36 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     smtp_from: str = "tabled@localhost"
+    # Single sign-on with an OpenID Connect provider (accounts/oidc.py): off unless the
+    # issuer and client id are set. The provider redirects to {base_url}/auth/oidc/callback.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = ""
     # Memory for the caches of one server process, in bytes (server/rendering/cache.py).
     page_cache_bytes: int = 96 * 1024 * 1024
     comments_cache_bytes: int = 64 * 1024 * 1024
     document_cache_bytes: int = 64 * 1024 * 1024
     text_cache_bytes: int = 32 * 1024 * 1024
     file_cache_bytes: int = 64 * 1024 * 1024
+
+    # -- the publishing body's identity on briefings (publishing/identity.py) --
+    # A PNG, JPEG or SVG file for the cover (at most 1 MiB), the accent colour of
+    # headings and rules (#rrggbb, darkened if too light to read on white), and a
+    # contact line and website printed on the cover and in the footer.
+    body_logo: Path | None = None
+    body_colour: str = "#1d4f91"
+    body_contact: str = ""
+    body_website: str = ""
+    # Memory for draft previews of briefings (GET /responses/{id}/preview.pdf).
+    preview_cache_bytes: int = 32 * 1024 * 1024
+
+    @field_validator("body_colour")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value.strip()):
+            raise ValueError("TABLED_BODY_COLOUR must be a colour like #1d4f91")
+        return value.strip().lower()
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""

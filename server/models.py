@@ -28,6 +28,10 @@ class User(SQLModel, table=True):
     password_hash: str = Field(default="", max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # A daily digest replaces the immediate emails; in-app notifications stay immediate.
+    digest: bool = False
+    # The secret in a personal Atom feed address; it grants reading the library only.
+    feed_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class UserGroup(SQLModel, table=True):
@@ -183,6 +187,8 @@ class Notification(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, index=True)
     read_at: datetime | None = None
+    # Waits for the person's next daily digest email (they chose a digest).
+    digest_pending: bool = Field(default=False, index=True)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -314,5 +320,68 @@ class Comment(SQLModel, table=True):
     hidden_by: int | None = Field(default=None, foreign_key="user.id")
 
 
+class Question(SQLModel, table=True):
+    """One of the consultation's numbered questions that the response answers."""
+
+    __table_args__ = (UniqueConstraint("response_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=10)  # "3a": normalised, unique in the response
+    ordering: int = 0
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Why the response deliberately does not answer it; empty while it is to be answered.
+    not_answering: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    word_limit: int | None = None
+
+
+class PositionQuestion(SQLModel, table=True):
+    """A position answers a question."""
+
+    __tablename__ = "position_question"
+    position_id: int = Field(foreign_key="position.id", primary_key=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="question.id", primary_key=True, ondelete="CASCADE")
+
+
+class WordImport(SQLModel, table=True):
+    """One Word comment or tracked change taken in from a review copy, by fingerprint,
+    so that taking the same file in again adds nothing twice."""
+
+    __table_args__ = (UniqueConstraint("response_id", "fingerprint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
+    fingerprint: str = Field(max_length=64)
+    comment_id: int | None = Field(default=None, foreign_key="comment.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # Declared with the tables: a write to what a page shows marks the page changed.
 from .rendering import freshness as _freshness  # noqa: E402, F401
+
+
+class AccountLink(SQLModel, table=True):
+    """A one-time link that lets a person set their password: an invitation or a reset.
+    Only the SHA-256 of the link's secret is kept."""
+
+    __tablename__ = "account_link"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=20)  # "invite" or "reset"
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class AccountEvent(SQLModel, table=True):
+    """What happened to an account's sign-in: invitations, reset requests, link use and
+    refusals. Kept for audit, and counted to throttle reset requests."""
+
+    __tablename__ = "account_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    email: str = Field(default="", max_length=254, index=True)
+    action: str = Field(max_length=40)
+    address: str = Field(default="", max_length=64)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

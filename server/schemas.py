@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from .drafting.limits import BODY_MAX, HEADING_MAX, PUBLISHER_MAX, TITLE_MAX, URL_MAX
+from .drafting.questions import QUESTIONS_MAX
 from .routes.params import JsonId
 from .textfields import SingleLine
 
@@ -47,6 +48,8 @@ class PositionIn(Strict):
     heading: SingleLine = Field(min_length=1, max_length=HEADING_MAX)
     body: str = Field(default="", max_length=BODY_MAX)
     themes: list[str] = Field(default_factory=list, max_length=50)
+    # refs of the questions it answers; left out, a PUT keeps the position's answers
+    questions: list[str] | None = Field(default=None, max_length=QUESTIONS_MAX)
     base_revision: JsonId
 
 
@@ -55,6 +58,16 @@ class PositionOut(BaseModel):
     heading: str
     body: str
     themes: list[str]
+    questions: list[str] = Field(default_factory=list)
+
+
+class QuestionOut(BaseModel):
+    """A consultation question; not_answering is the reason it is left unanswered, or ''."""
+
+    ref: str
+    text: str
+    not_answering: str
+    word_limit: int | None = None
 
 
 class Owner(BaseModel):
@@ -75,6 +88,7 @@ class ResponseOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     positions: list[PositionOut]
+    questions: list[QuestionOut] = Field(default_factory=list)
 
 
 class ResponseSummary(BaseModel):

@@ -125,3 +125,18 @@ document.addEventListener("htmx:responseError", function (event) {
     if (focus) focus.focus();
   });
 })();
+
+// The position editor keeps unsaved text in this browser (static/editor.js). A save
+// that lands on its response page succeeded: the kept draft can go. A save that came
+// back to the form (an error, a newer revision) keeps it; so does any other page.
+(function () {
+  var flag;
+  try { flag = JSON.parse(sessionStorage.getItem("tabled:saving") || "null"); } catch (error) { flag = null; }
+  if (!flag || document.getElementById("editor")) return;
+  sessionStorage.removeItem("tabled:saving");
+  if (location.pathname !== flag.page || Date.now() - flag.at > 120000) return;
+  for (var i = localStorage.length - 1; i >= 0; i--) {
+    var key = localStorage.key(i);
+    if (key && key.indexOf(flag.prefix) === 0) localStorage.removeItem(key);
+  }
+})();

@@ -22,6 +22,7 @@ from ..models import (
     Response,
     utcnow,
 )
+from ..notifications.comment_events import comment_posted, decision_recorded
 from ..notifications.service import notify
 from ..rendering.markdown import render_markdown
 from . import access, anchors, suggestions
@@ -101,6 +102,7 @@ def create_comment(
     prefix: str = "",
     suffix: str = "",
     suggestion: str = "",
+    base_url: str = "",
 ) -> Comment:
     """A new comment on the response, a position or a quoted passage, or a reply;
     with `suggestion`, replacement wording for the quote or the whole position."""
@@ -143,6 +145,7 @@ def create_comment(
     _render(comment)
     session.add(comment)
     session.flush()
+    comment_posted(session, actor, response, comment, base_url)
     return comment
 
 
@@ -189,7 +192,9 @@ class Answer:
     disposition_note: str | None = None
 
 
-def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answer) -> Comment:
+def answer_comment(
+    session: Session, actor: Actor, comment_id: int, answer: Answer, *, base_url: str = ""
+) -> Comment:
     """Record the owner's disposition (which resolves the thread), or reopen it."""
     comment, response = visible_comment(session, actor, comment_id)
     access.require_answer(actor, response)
@@ -226,6 +231,8 @@ def answer_comment(session: Session, actor: Actor, comment_id: int, answer: Answ
         comment.disposition_note = answer.disposition_note.strip()
     session.add(comment)
     session.flush()
+    if answer.disposition or answer.status == CommentStatus.RESOLVED:
+        decision_recorded(session, actor, response, comment, base_url)
     return comment
 
 

@@ -31,6 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..notifications.comment_events import decision_recorded
 from ..workflow.registry import workflow_for
 from . import access, anchors
 
@@ -166,7 +167,9 @@ def _made_on(session: Session, comment: Comment) -> Revision | None:
     ).first()
 
 
-def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> Comment:
+def accept(
+    session: Session, actor: Actor, comment_id: int, note: str = "", *, base_url: str = ""
+) -> Comment:
     """Apply the wording as a new revision linked to the suggestion; close the thread."""
     comment, position = _suggestion(session, actor, comment_id)
     response = get_response(session, comment.response_id)
@@ -195,10 +198,13 @@ def accept(session: Session, actor: Actor, comment_id: int, note: str = "") -> C
     comment.answered_revision = comment.applied_revision = response.revision
     session.add(comment)
     session.flush()
+    decision_recorded(session, actor, response, comment, base_url)
     return comment
 
 
-def decline(session: Session, actor: Actor, comment_id: int, reason: str) -> Comment:
+def decline(
+    session: Session, actor: Actor, comment_id: int, reason: str, *, base_url: str = ""
+) -> Comment:
     """Close the suggestion as not accepted; the reason is the "we did"."""
     comment, _position = _suggestion(session, actor, comment_id)
     reason = reason.strip()
@@ -216,4 +222,5 @@ def decline(session: Session, actor: Actor, comment_id: int, reason: str) -> Com
     comment.answered_revision = response.revision
     session.add(comment)
     session.flush()
+    decision_recorded(session, actor, response, comment, base_url)
     return comment

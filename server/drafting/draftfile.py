@@ -10,11 +10,15 @@
     ## A position's heading
 
     Themes: efficiency, climate-change
+    Answers: 1, 3a
 
     The position's text in Markdown.
 
 The 'Themes:' line is the first line under the heading; it lists theme slugs
-(or names), separated by commas, and may be left out while drafting.
+(or names), separated by commas, and may be left out while drafting. A response
+to a consultation lists the consultation's questions in the front matter
+(questions: a list of {ref, text}, optionally not_answering and word_limit), and
+an 'Answers:' line beside 'Themes:' names the questions a position answers.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from typing import Any
 import yaml
 
 from ..rendering.markdown import parser
+from .questions import REF_MAX, normalise_ref
 
 THEMES_PREFIX = "themes:"
+ANSWERS_PREFIX = "answers:"
 # Front matter is a few keys, two levels deep: far deeper nesting is a broken file, and
 # PyYAML would recurse once per level (5,000 levels: RecursionError).
 MAX_DEPTH = 20
@@ -74,6 +80,16 @@ class DraftPosition:
     themes: list[str]
     line: int
     themes_line: int
+    answers: list[str] = field(default_factory=list)
+    answers_line: int = 0
+
+
+@dataclass
+class DraftQuestion:
+    ref: str
+    text: str
+    not_answering: str = ""
+    word_limit: int | None = None
 
 
 @dataclass
@@ -86,6 +102,7 @@ class Draft:
     summary: str = ""
     workflow: str = "socitm-policy"
     positions: list[DraftPosition] = field(default_factory=list)
+    questions: list[DraftQuestion] = field(default_factory=list)
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int]:
@@ -148,10 +165,49 @@ def parse_draft(text: str) -> Draft:
     )
     if not draft.rt_title:
         raise DraftFileError(2, "'responding_to' with at least a 'title' is missing")
+    draft.questions = _questions(meta.get("questions"))
     draft.positions = _positions(body, body_start)
     if not draft.positions:
         raise DraftFileError(body_start, "no positions: start each one with a '## ' heading")
+    refs = {q.ref for q in draft.questions}
+    for position in draft.positions:
+        position.answers = [normalise_ref(a) for a in position.answers]
+        unknown = [a for a in position.answers if a not in refs]
+        if unknown:
+            raise DraftFileError(
+                position.answers_line,
+                f"'Answers:' names question {', '.join(unknown)}, which is not in the "
+                "front matter's 'questions'",
+            )
     return draft
+
+
+def _questions(value: Any) -> list[DraftQuestion]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise DraftFileError(2, "'questions' must be a list of {ref, text}")
+    found: list[DraftQuestion] = []
+    for n, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or item.get("ref") is None or not item.get("text"):
+            raise DraftFileError(2, f"question {n} in 'questions' needs a 'ref' and a 'text'")
+        ref = normalise_ref(str(item["ref"]))
+        if not ref or len(ref) > REF_MAX or not ref.isalnum():
+            raise DraftFileError(2, f"question {n} has a ref {item['ref']!r}: use one like 3a")
+        if any(q.ref == ref for q in found):
+            raise DraftFileError(2, f"question {ref} appears twice in 'questions'")
+        limit = item.get("word_limit")
+        if limit is not None and (not isinstance(limit, int) or limit < 1):
+            raise DraftFileError(2, f"question {ref}'s word_limit must be a whole number")
+        found.append(
+            DraftQuestion(
+                ref,
+                _text(item, "text", 2),
+                _text(item, "not_answering", 2),
+                limit,
+            )
+        )
+    return found
 
 
 def _positions(body: str, first_line: int) -> list[DraftPosition]:
@@ -177,20 +233,40 @@ def _positions(body: str, first_line: int) -> list[DraftPosition]:
         heading_line = first_line + start
         chunk = lines[start + 1 : end]
         themes: list[str] = []
-        themes_line = heading_line
+        answers: list[str] = []
+        themes_line = answers_line = heading_line
+        taken: list[int] = []
+        # The 'Themes:' and 'Answers:' lines, in either order, open the section.
         for offset, line in enumerate(chunk):
             if not line.strip():
                 continue
-            if line.strip().lower().startswith(THEMES_PREFIX):
-                themes = [t.strip() for t in line.split(":", 1)[1].split(",") if t.strip()]
+            label = line.strip().lower()
+            values = [t.strip() for t in line.split(":", 1)[1].split(",")] if ":" in line else []
+            if label.startswith(THEMES_PREFIX) and themes_line == heading_line:
+                themes = [t for t in values if t]
                 themes_line = heading_line + 1 + offset
-                chunk = chunk[:offset] + chunk[offset + 1 :]
-            break
+            elif label.startswith(ANSWERS_PREFIX) and answers_line == heading_line:
+                answers = [t for t in values if t]
+                answers_line = heading_line + 1 + offset
+            else:
+                break
+            taken.append(offset)
+            if len(taken) == 2:
+                break
+        chunk = [line for offset, line in enumerate(chunk) if offset not in taken]
         heading = heading_text.strip()
         if not heading:
             raise DraftFileError(heading_line, "a position heading is empty")
         positions.append(
-            DraftPosition(heading, "\n".join(chunk).strip("\n"), themes, heading_line, themes_line)
+            DraftPosition(
+                heading,
+                "\n".join(chunk).strip("\n"),
+                themes,
+                heading_line,
+                themes_line,
+                answers,
+                answers_line,
+            )
         )
     return positions
 
@@ -208,12 +284,27 @@ def render_draft(draft: Draft) -> str:
     if draft.summary:
         meta["summary"] = draft.summary
     meta["workflow"] = draft.workflow
+    if draft.questions:
+        meta["questions"] = [_question_meta(q) for q in draft.questions]
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=88)
     parts = [f"---\n{front}---\n"]
     for position in draft.positions:
         section = f"## {position.heading}\n\n"
         if position.themes:
-            section += f"Themes: {', '.join(position.themes)}\n\n"
+            section += f"Themes: {', '.join(position.themes)}\n"
+        if position.answers:
+            section += f"Answers: {', '.join(position.answers)}\n"
+        if position.themes or position.answers:
+            section += "\n"
         section += position.body.strip("\n") + "\n"
         parts.append(section)
     return "\n".join(parts)
+
+
+def _question_meta(question: DraftQuestion) -> dict[str, Any]:
+    item: dict[str, Any] = {"ref": question.ref, "text": question.text}
+    if question.not_answering:
+        item["not_answering"] = question.not_answering
+    if question.word_limit:
+        item["word_limit"] = question.word_limit
+    return item

@@ -13,7 +13,7 @@ from ..rendering.markdown import render_markdown
 from ..textfields import check_line
 from ..themes import service as themes
 from ..workflow.registry import get_workflow
-from . import access, revisions
+from . import access, question_links, revisions
 from .limits import BODY_MAX, HEADING_MAX, check_nesting
 from .responses import ResponseInput, claim_revision, get_response, validate_input
 
@@ -106,11 +106,13 @@ def add_position(
     body: str,
     themes_refs: Sequence[str],
     base_revision: int,
+    question_refs: Sequence[str] | None = None,
 ) -> Position:
     response = get_response(session, response_id)
     access.require_edit(actor, response)
     heading, body = _validate_position(heading, body)
     themes.resolve(session, themes_refs)  # refuse unknown themes before claiming a revision
+    answers = question_links.resolve(session, response_id, question_refs or [])
     claim_revision(session, response, base_revision)
     last = session.exec(
         select(Position.ordering)
@@ -124,6 +126,7 @@ def add_position(
     session.flush()
     _render(position)
     _set_themes(session, position, themes_refs)
+    question_links.set_links(session, position.id or 0, answers)
     revisions.record(session, response, actor.id, f"Added “{heading}”", [heading])
     return position
 
@@ -139,16 +142,23 @@ def update_position(
     themes_refs: Sequence[str],
     base_revision: int,
     description: str = "",
+    question_refs: Sequence[str] | None = None,
 ) -> Position:
+    """Replace a position's text and themes; its questions too unless question_refs is None."""
     response = get_response(session, response_id)
     access.require_edit(actor, response)
     position = _live_position(session, response, position_id)
     heading, body = _validate_position(heading, body)
+    answers = None
+    if question_refs is not None:
+        answers = question_links.resolve(session, response_id, question_refs)
     claim_revision(session, response, base_revision)
     position.heading, position.body = heading, body
     _render(position)
     session.add(position)
     _set_themes(session, position, themes_refs)
+    if answers is not None:
+        question_links.set_links(session, position_id, answers)
     revisions.record(session, response, actor.id, description or f"Edited “{heading}”", [heading])
     return position
 
@@ -250,6 +260,8 @@ def restore_revision(
         if restored is not None:
             # Themes retired since then stay linked, as they were at that revision.
             _restore_themes(session, restored, p.get("themes", []))
+    if "questions" in snap:  # revisions made before questions existed leave them be
+        question_links.restore(session, response_id, snap["questions"])
     return revisions.record(session, response, actor.id, f"Restored revision {number}", [])
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from ..errors import NotFound
 from ..models import Response, Revision, User
 from ..rendering.diff import diff_html, has_changes, word_diff
+from .question_links import snapshot as questions_snapshot
 from .responses import PositionView, positions_of
 
 
@@ -46,7 +47,10 @@ def record(
         author_id=author_id,
         description=description[:500],
         changed=changed,
-        snapshot=snapshot(response, positions_of(session, response.id)),
+        snapshot={
+            **snapshot(response, positions_of(session, response.id)),
+            "questions": questions_snapshot(session, response.id),
+        },
     )
     session.add(revision)
     session.flush()

@@ -9,8 +9,17 @@ from ..errors import DomainError
 from ..models import Response
 from ..themes import service as themes
 from ..workflow.registry import get_workflow, workflows
-from . import editing
-from .draftfile import Draft, DraftFileError, DraftPosition, parse_draft, render_draft
+from . import editing, question_store
+from .draftfile import (
+    Draft,
+    DraftFileError,
+    DraftPosition,
+    DraftQuestion,
+    parse_draft,
+    render_draft,
+)
+from .question_links import questions_of
+from .questions import ParsedQuestion
 from .responses import ResponseInput, get_response, positions_of
 
 
@@ -29,7 +38,11 @@ def check_draft(session: Session, draft: Draft) -> None:
 
 def import_text(session: Session, owner: Actor, text: str) -> Response:
     """Create a response from draft-file text; all or nothing (the caller commits)."""
-    draft = parse_draft(text)
+    return import_draft(session, owner, parse_draft(text))
+
+
+def import_draft(session: Session, owner: Actor, draft: Draft) -> Response:
+    """Create a response from a parsed draft (a draft file or a Word file)."""
     check_draft(session, draft)
     data = ResponseInput(
         title=draft.title,
@@ -42,6 +55,18 @@ def import_text(session: Session, owner: Actor, text: str) -> Response:
     )
     response = editing.create_response(session, owner, data)
     assert response.id is not None
+    if draft.questions:
+        try:
+            question_store.add_questions(
+                session,
+                owner,
+                response.id,
+                [ParsedQuestion(q.ref, q.text, 2, q.word_limit) for q in draft.questions],
+                response.revision,
+                {q.ref: q.not_answering for q in draft.questions if q.not_answering},
+            )
+        except DomainError as exc:
+            raise DraftFileError(2, exc.message) from None
     for position in draft.positions:
         try:
             editing.add_position(
@@ -52,6 +77,7 @@ def import_text(session: Session, owner: Actor, text: str) -> Response:
                 body=position.body,
                 themes_refs=position.themes,
                 base_revision=response.revision,
+                question_refs=position.answers,
             )
         except DomainError as exc:
             raise DraftFileError(position.line, exc.message) from None
@@ -61,6 +87,11 @@ def import_text(session: Session, owner: Actor, text: str) -> Response:
 def export_text(session: Session, response_id: int) -> str:
     response = get_response(session, response_id)
     assert response.id is not None
+    questions = questions_of(session, response.id)
+    answers: dict[int, list[str]] = {}
+    for q in questions:
+        for pid in q.positions:
+            answers.setdefault(pid, []).append(q.ref)
     draft = Draft(
         title=response.title,
         rt_title=response.rt_title,
@@ -70,8 +101,9 @@ def export_text(session: Session, response_id: int) -> str:
         summary=response.summary,
         workflow=response.workflow,
         positions=[
-            DraftPosition(p.heading, p.body, p.theme_slugs, 0, 0)
+            DraftPosition(p.heading, p.body, p.theme_slugs, 0, 0, answers.get(p.id, []))
             for p in positions_of(session, response.id)
         ],
+        questions=[DraftQuestion(q.ref, q.text, q.not_answering, q.word_limit) for q in questions],
     )
     return render_draft(draft)

@@ -47,9 +47,15 @@ def notify(
     subject: str,
     body: str,
     base_url: str,
+    *,
+    path: str | None = None,
 ) -> int:
-    """Store the in-app notification and queue the email for each active person."""
-    link = f"{base_url.rstrip('/')}/responses/{response.id}" if response else base_url
+    """Store the in-app notification and queue the email for each active person; a
+    person who chose the daily digest gets the email in their next digest instead.
+    `path` is where the email links (default: the response's working page)."""
+    if path is None:
+        path = f"/responses/{response.id}" if response else "/"
+    link = f"{base_url.rstrip('/')}{path}"
     people = _people(session, user_ids)
     for person in people:
         assert person.id is not None
@@ -60,8 +66,11 @@ def notify(
                 kind=kind,
                 subject=subject[:300],
                 body=body,
+                digest_pending=person.digest,
             )
         )
+        if person.digest:
+            continue
         session.add(
             OutboxMessage(
                 to_email=person.email,
@@ -148,6 +157,8 @@ def after_move(
             f"New briefing: {title}",
             f"“{title}” has been published.",
             base_url,
+            # Readers want the briefing in the library, not the working document.
+            path=f"/library/{response.id}",
         )
 
 

@@ -43,8 +43,31 @@ def meta_text(text: str) -> Node:
     return {"t": "MetaInlines", "c": text_inlines(text)}
 
 
-def table(head: list[str], rows: list[list[str]]) -> Node:
-    """A simple table of plain-text cells, in pandoc's table structure."""
+def meta_code(code: str) -> Node:
+    """A meta value the Typst layout uses as code: only for what typst_string made
+    or for our own fixed words, never raw user text."""
+    return {"t": "MetaInlines", "c": [{"t": "RawInline", "c": ["typst", code]}]}
+
+
+def typst_string(text: str) -> str:
+    """Text as a Typst string literal: quotes and backslashes escaped, control
+    characters dropped, so the literal can never end early."""
+    kept = "".join(c for c in text if c.isprintable())
+    return '"' + kept.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+ALIGN = {"L": "AlignLeft", "R": "AlignRight", "C": "AlignCenter"}
+
+
+def table(
+    head: list[str],
+    rows: list[list[str]],
+    aligns: list[str] | None = None,
+    widths: list[float] | None = None,
+) -> Node:
+    """A table of plain-text cells in pandoc's structure; aligns are "L", "R" or
+    "C" per column (left by default), widths fractions of the line."""
+    kinds = [ALIGN[a] for a in aligns] if aligns else ["AlignLeft"] * len(head)
 
     def row(cells: list[str]) -> list[Any]:
         return [
@@ -55,7 +78,10 @@ def table(head: list[str], rows: list[list[str]]) -> Node:
             ],
         ]
 
-    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in head]
+    colspecs = [
+        [{"t": kind}, {"t": "ColWidth", "c": w} if widths else {"t": "ColWidthDefault"}]
+        for kind, w in zip(kinds, widths or [0.0] * len(head), strict=True)
+    ]
     return {
         "t": "Table",
         "c": [
@@ -169,53 +195,184 @@ def parse_snapshot(snapshot: dict[str, Any]) -> list[list[Node]]:
     return parse_chunks([snapshot["summary"]] + [p["body"] for p in snapshot["positions"]])
 
 
+LONG_BRIEFING = 8  # positions: a longer briefing gets a table of contents
+
+
+def needs_contents(snapshot: dict[str, Any]) -> bool:
+    return len(snapshot["positions"]) > LONG_BRIEFING
+
+
+WORD_PAGE_BREAK: Node = {
+    "t": "RawBlock",
+    "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'],
+}
+
+
+def raw(text: str, *, typst: bool) -> list[Node]:
+    """Our own constant Typst markup (never user text), or nothing for other formats."""
+    return [{"t": "RawBlock", "c": ["typst", text]}] if typst else []
+
+
+def key_asks(summary: list[Node], positions: list[dict[str, Any]]) -> tuple[list[Node], Node]:
+    """The summary without its first list, and the "key asks" list: that list's
+    items when the summary has one, else each position's heading, numbered."""
+    for i, block in enumerate(summary):
+        if block.get("t") in ("BulletList", "OrderedList"):
+            return summary[:i] + summary[i + 1 :], block
+    items = [[{"t": "Plain", "c": text_inlines(p["heading"])}] for p in positions]
+    start = positions[0]["number"] if positions else 1
+    ordered: Node = {
+        "t": "OrderedList",
+        "c": [[start, {"t": "Decimal"}, {"t": "Period"}], items],
+    }
+    return summary, ordered
+
+
+def paragraph_number(position: int, paragraph: int) -> str:
+    return f"{position}.{paragraph}"
+
+
+def numbered(body: list[Node], position: int, *, typst: bool) -> list[Node]:
+    """The position's top-level paragraphs numbered position.paragraph (1.1, 1.2...),
+    so readers can cite "paragraph 2.3"; HTML counts the same paragraphs
+    (html_numbers.py)."""
+    out: list[Node] = []
+    count = 0
+    for block in body:
+        if block.get("t") != "Para":
+            out.append(block)
+            continue
+        count += 1
+        label = paragraph_number(position, count)
+        if typst:
+            mark: Node = {"t": "RawInline", "c": ["typst", f"#pnum[{label}]"]}
+            out.append(para([mark] + block["c"]))
+        else:
+            span: Node = {
+                "t": "Span",
+                "c": [["", [], [["custom-style", "Paragraph Number"]]], [{"t": "Str", "c": label}]],
+            }
+            out.append(para([span, {"t": "Space"}] + block["c"]))
+    return out
+
+
+def _line_breaks(lines: list[list[Node]]) -> list[Node]:
+    out: list[Node] = []
+    for i, line in enumerate(lines):
+        if i:
+            out.append({"t": "LineBreak"})
+        out += line
+    return out
+
+
+def _themes_table(snapshot: dict[str, Any]) -> Node:
+    rows = [
+        [t["name"], ", ".join(str(n) for n in t["positions"]), str(len(t["positions"]))]
+        for t in snapshot["themes"]
+    ]
+    return table(["Theme", "Positions", "How many"], rows, aligns=["L", "L", "R"])
+
+
 def briefing_tree(
     snapshot: dict[str, Any],
-    meta: dict[str, str],
+    meta: dict[str, Any],
     bodies: list[list[Node]],
     *,
     typst: bool,
 ) -> dict[str, Any]:
-    """The whole briefing: summary, numbered positions with theme labels, theme table.
+    """The whole briefing: the first page (summary, key asks, themes at a glance,
+    contents when long), then the numbered positions, then the annex.
 
     meta holds the cover's facts (title, date, version...), passed to the layout
-    template as text that pandoc escapes; bodies come from parse_snapshot."""
+    template as text that pandoc escapes (or as a ready meta node, for the few
+    values the layout uses as Typst code); bodies come from parse_snapshot."""
     positions = snapshot["positions"]
     names = {t["slug"]: t["name"] for t in snapshot["themes"]}
     blocks: list[Node] = []
-    if bodies[0]:
+    lead, asks = key_asks(bodies[0], positions)
+    if lead:
         blocks.append(header(1, text_inlines("Summary"), "summary", ["unnumbered"]))
-        blocks += bodies[0]
+        blocks += lead
+    if asks["c"] if asks["t"] == "BulletList" else asks["c"][1]:
+        blocks += raw("#key-asks[", typst=typst)
+        if typst:
+            blocks.append(header(1, text_inlines("Key asks"), "key-asks", ["unnumbered"]))
+            blocks.append(asks)
+        else:
+            style = [["custom-style", "Key Asks"]]
+            inner = [para([{"t": "Strong", "c": text_inlines("Key asks")}]), asks]
+            blocks.append({"t": "Div", "c": [["key-asks", [], style], inner]})
+        blocks += raw("]", typst=typst)
+    if snapshot["themes"]:
+        blocks.append(header(1, text_inlines("Themes at a glance"), "themes", ["unnumbered"]))
+        blocks.append(_themes_table(snapshot))
+    if needs_contents(snapshot):
+        if typst:
+            blocks += raw("#contents", typst=typst)
+        else:
+            blocks.append(header(1, text_inlines("Contents"), "contents", ["unnumbered"]))
+            blocks.append(
+                {
+                    "t": "Para",
+                    "c": _line_breaks(
+                        [text_inlines(f"{p['number']}. {p['heading']}") for p in positions]
+                    ),
+                }
+            )
+    blocks += raw("#pagebreak(weak: true)\n#metadata(none) <positions>", typst=typst)
+    blocks += [] if typst else [WORD_PAGE_BREAK]  # the positions start a new page in Word too
     for position, body in zip(positions, bodies[1:], strict=True):
         number = position["number"]
         heading = position["heading"] if typst else f"{number}. {position['heading']}"
         blocks.append(header(1, text_inlines(heading), f"position-{number}"))
         blocks.append(theme_line([names.get(s, s) for s in position["themes"]], typst=typst))
-        blocks += body
-    blocks.append(header(1, text_inlines("Themes at a glance"), "themes", ["unnumbered"]))
-    rows = [
-        [t["name"], ", ".join(str(n) for n in t["positions"]), str(len(t["positions"]))]
-        for t in snapshot["themes"]
-    ]
-    blocks.append(table(["Theme", "Positions", "How many"], rows))
+        blocks += numbered(body, number, typst=typst)
+    if snapshot.get("questions"):
+        blocks.append(header(1, text_inlines("Questions answered"), "questions", ["unnumbered"]))
+        answered = [
+            [
+                q["ref"],
+                q["text"],
+                ", ".join(str(n) for n in q["positions"])
+                or (f"Not answered: {q['not_answering']}" if q["not_answering"] else ""),
+            ]
+            for q in snapshot["questions"]
+        ]
+        blocks.append(table(["Question", "Asked", "Answered in positions"], answered))
     if snapshot.get("annex"):
-        blocks.append(
-            header(1, text_inlines("Annex: consultation report"), "annex", ["unnumbered"])
-        )
-        blocks.append(
-            para(text_inlines("What our reviewers said about the draft, and what we did about it."))
-        )
-        blocks.append(
-            table(
-                ["Position", "Stage", "Comment", "Decision", "What we did"],
-                [
-                    [r["position"], r["stage"], r["comment"], r["decision"], r["note"]]
-                    for r in snapshot["annex"]
-                ],
-            )
-        )
+        blocks += annex_blocks(snapshot["annex"], typst=typst)
     return {
         "pandoc-api-version": [1, 23, 1, 1],
-        "meta": {key: meta_text(value) for key, value in meta.items() if value},
+        "meta": {
+            key: value if isinstance(value, dict) else meta_text(value)
+            for key, value in meta.items()
+            if value
+        },
         "blocks": blocks,
     }
+
+
+def annex_blocks(rows: list[dict[str, str]], *, typst: bool) -> list[Node]:
+    """The consultation report: one entry per comment - position, stage and
+    decision on a line, then the comment and what was done - readable at any
+    width, where a five-column table breaks words into narrow columns."""
+    blocks: list[Node] = raw("#pagebreak(weak: true)", typst=typst)
+    blocks.append(header(1, text_inlines("Annex: consultation report"), "annex", ["unnumbered"]))
+    blocks.append(
+        para(text_inlines("What our reviewers said about the draft, and what we did about it."))
+    )
+    blocks.append(
+        table(
+            ["Position", "Comment", "What we did"],
+            [
+                [
+                    f"{r['position']} ({r['stage']})",
+                    r["comment"],
+                    f"{r['decision']}: {r['note']}" if r["note"] else r["decision"],
+                ]
+                for r in rows
+            ],
+            widths=[0.22, 0.43, 0.35],
+        )
+    )
+    return blocks

@@ -33,6 +33,7 @@ TYPST_MEMORY_MB = 3072
 # them, Debian's fonts-noto-core / -cjk / -color-emoji folders: Latin, Greek and
 # Cyrillic, Arabic, Hebrew, Devanagari, CJK, historic scripts and emoji.
 FONT_PACKAGES = (
+    "fontpkg_noto_sans",
     "fontpkg_noto_serif",
     "fontpkg_noto_sans_arabic",
     "fontpkg_noto_sans_devanagari",
@@ -117,15 +118,20 @@ def run_pandoc(args: list[str], data: bytes) -> bytes:
     )
 
 
-def compile_pdf(source: str, *, timestamp: float | None = None) -> bytes:
+def compile_pdf(
+    source: str, *, timestamp: float | None = None, files: dict[str, bytes] | None = None
+) -> bytes:
     """Typst source to a tagged PDF that claims PDF/UA-1, in a worker process.
 
     Fonts are the compiler's own plus font_folders(); the rest of the server's fonts
     are ignored, so servers with the same packages make the same document. A
-    character no font can draw fails here; render.py replaces it and tries again."""
+    character no font can draw fails here; render.py replaces it and tries again.
+    `files` (the logo) are put beside the source under names we chose."""
     with tempfile.TemporaryDirectory(prefix="tabled-typst-") as folder:
         main = Path(folder) / "briefing.typ"
         main.write_text(source, encoding="utf-8")
+        for name, content in (files or {}).items():
+            (Path(folder) / Path(name).name).write_bytes(content)
         command = [
             sys.executable,
             "-m",

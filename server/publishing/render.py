@@ -18,8 +18,19 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..config import PROJECT_ROOT
 from ..errors import RenderFailed
-from .document import Node, briefing_tree, parse_snapshot
+from ..rendering.markdown import SAFE_SCHEMES
+from .document import (
+    Node,
+    briefing_tree,
+    meta_code,
+    needs_contents,
+    parse_snapshot,
+    typst_string,
+)
 from .engines import compile_pdf, font_folders, run_pandoc
+from .html_numbers import number_paragraphs, split_first_list
+from .identity import body_of, logo_file, readable
+from .reference import reference_docx
 
 LAYOUT = PROJECT_ROOT / "templates" / "briefing"
 PDF, DOCX, HTML = "pdf", "docx", "html"
@@ -43,6 +54,8 @@ class Edition:
     version: int
     published_at: datetime
     change_note: str = ""
+    # A preview: "Draft" on every page, for reviewers before anything is published.
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,10 +79,13 @@ def _iso_date(value: str) -> str:
 
 def cover_facts(snapshot: dict[str, Any], edition: Edition) -> dict[str, str]:
     rt = snapshot["responding_to"]
+    body = body_of(snapshot)
     return {
         "title": snapshot["title"],
         "short-title": _short(snapshot["title"]),
-        "body-name": snapshot["body_name"],
+        "body-name": body.name,
+        "contact": body.contact,
+        "website": body.website,
         "responding-to": rt["title"],
         "rt-publisher": rt["publisher"],
         "rt-date": _iso_date(rt["date"]),
@@ -80,7 +96,30 @@ def cover_facts(snapshot: dict[str, Any], edition: Edition) -> dict[str, str]:
     }
 
 
-def _short(title: str, limit: int = 60) -> str:
+def _safe_url(url: str) -> str:
+    return url if url and "".join(url.split()).lower().startswith(SAFE_SCHEMES) else ""
+
+
+def _typst_facts(
+    snapshot: dict[str, Any], edition: Edition, logo: tuple[str, bytes] | None
+) -> dict[str, Any]:
+    """The cover's facts plus the few the Typst layout uses as code (colour, link,
+    logo), each a literal made here from checked values."""
+    facts: dict[str, Any] = dict(cover_facts(snapshot, edition))
+    body = body_of(snapshot)
+    facts["accent"] = meta_code(readable(body.colour)[1:])
+    url = _safe_url(snapshot["responding_to"].get("url", ""))
+    if url:
+        facts["rt-url"] = meta_code(typst_string(url))
+    if logo is not None:
+        facts["logo"] = meta_code(typst_string(logo[0]))
+        facts["logo-alt"] = meta_code(typst_string(f"{body.name} logo" if body.name else "Logo"))
+    if edition.draft:
+        facts["draft"] = meta_code("true")
+    return facts
+
+
+def _short(title: str, limit: int = 40) -> str:
     # The footer has one line: long titles are cut at a word.
     if len(title) <= limit:
         return title
@@ -199,10 +238,14 @@ def render_typst_source(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> str:
     bodies = parse_snapshot(snapshot) if bodies is None else bodies
-    tree = briefing_tree(snapshot, cover_facts(snapshot, edition), bodies, typst=True)
+    logo = logo_file(body_of(snapshot))
+    tree = briefing_tree(snapshot, _typst_facts(snapshot, edition, logo), bodies, typst=True)
     tree = _short_words(_glyph_safe_tree(tree))
     args = ["-f", "json", "-t", "typst", f"--template={LAYOUT / 'briefing.typ'}"]
-    return run_pandoc(args, json.dumps(tree).encode("utf-8")).decode("utf-8")
+    source = run_pandoc(args, json.dumps(tree).encode("utf-8")).decode("utf-8")
+    # pandoc centres every table; a briefing's tables sit on the left. The pattern
+    # is the writer's own line start: escaped user text cannot produce "#figure(".
+    return source.replace("#figure(\n  align(center)[#table(", "#figure(\n  align(left)[#table(")
 
 
 def render_pdf(
@@ -211,9 +254,11 @@ def render_pdf(
     """The PDF; a character that no installed font has is shown as U+FFFD (at most
     GLYPH_RETRIES more tries, each replacing the script of what the compiler named)."""
     source = render_typst_source(snapshot, edition, bodies)
+    logo = logo_file(body_of(snapshot))
+    files = dict([logo]) if logo else {}
     for attempt in range(GLYPH_RETRIES + 1):
         try:
-            return compile_pdf(source, timestamp=edition.published_at.timestamp())
+            return compile_pdf(source, timestamp=edition.published_at.timestamp(), files=files)
         except RenderFailed as failure:
             chars = _undrawable(failure)
             if not chars or attempt == GLYPH_RETRIES:
@@ -226,21 +271,41 @@ def render_docx(
     snapshot: dict[str, Any], edition: Edition, bodies: list[list[Node]] | None = None
 ) -> bytes:
     bodies = parse_snapshot(snapshot) if bodies is None else bodies
-    facts = cover_facts(snapshot, edition)
-    # Word shows title, subtitle and date above the text; the version goes in the subtitle.
-    facts["subtitle"] = f"Responding to {facts['responding-to']} · version {edition.version}"
+    facts: dict[str, Any] = dict(cover_facts(snapshot, edition))
+    # Word shows title, subtitle, author and date above the text.
+    rt = f"Responding to {facts['responding-to']}"
+    if facts["rt-publisher"]:
+        rt += f" ({facts['rt-publisher']}{', ' + facts['rt-date'] if facts['rt-date'] else ''})"
+    facts["subtitle"] = rt
+    facts["author"] = " · ".join(
+        part for part in (facts["body-name"], facts["contact"], facts["website"]) if part
+    )
+    draft = "Draft · " if edition.draft else ""
+    facts["date"] = f"{draft}Version {edition.version}, {facts['date']}"
     tree = briefing_tree(snapshot, facts, bodies, typst=False)
-    args = ["-f", "json", "-t", "docx", "--toc", "--toc-depth=1", "-o", "-"]
-    reference = LAYOUT / "reference.docx"
-    if reference.exists():
-        args.append(f"--reference-doc={reference}")
+    body = body_of(snapshot)
+    reference = reference_docx(body.name, body.colour)
+    # No --toc: Word would ask to update its field on opening; document.py lists
+    # the positions itself when the briefing is long.
+    args = ["-f", "json", "-t", "docx", "-o", "-", f"--reference-doc={reference}"]
     return run_pandoc(args, json.dumps(tree).encode("utf-8"))
 
 
 def render_html(snapshot: dict[str, Any], edition: Edition) -> bytes:
     rt_date = snapshot["responding_to"]["date"]
+    numbered = [number_paragraphs(p["body_html"], p["number"]) for p in snapshot["positions"]]
+    lead, asks = split_first_list(snapshot["summary_html"])
+    body = body_of(snapshot)
     page = _html.get_template("briefing.html").render(
         s=snapshot,
+        body=body,
+        accent=readable(body.colour),
+        numbered=numbered,
+        lead=lead,
+        asks=asks,
+        contents=needs_contents(snapshot),
+        draft=edition.draft,
+        rt_url=_safe_url(snapshot["responding_to"].get("url", "")),
         names={t["slug"]: t["name"] for t in snapshot["themes"]},
         version=edition.version,
         date=long_date(edition.published_at),

@@ -25,6 +25,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..models import Publication, PublicationFile, Response, utcnow
 from .annex import consultation_rows
 from .filecache import FILES
+from .identity import Body
 from .render import MEDIA_TYPES, Edition, render_all
 from .snapshot import build_snapshot, search_text, theme_index
 
@@ -58,7 +59,12 @@ class PreparedPublication:
 
 
 def prepare_publication(
-    session: Session, response: Response, note: str, *, body_name: str, annex: bool = False
+    session: Session,
+    response: Response,
+    note: str,
+    *,
+    body_name: Body | str,
+    annex: bool = False,
 ) -> tuple[dict[str, Any], int, str]:
     """The snapshot, its version and the note, read in the caller's (read) transaction.
 
@@ -233,6 +239,13 @@ def briefing_filename(publication: Publication, fmt: str) -> str:
     Named after the publication responded to (before any subtitle), which says more
     in a downloads folder than 'response-to-the-...'."""
     return _filename(publication.title, publication.rt_title, publication.version, fmt)
+
+
+def draft_filename(response: Response, version: int) -> str:
+    """operational-efficiency-programme-response-v2-draft.pdf, for a preview."""
+    return (
+        _filename(response.title, response.rt_title, version, "pdf")[: -len(".pdf")] + "-draft.pdf"
+    )
 
 
 def _filename(title: str, rt_title: str, version: int, fmt: str) -> str:

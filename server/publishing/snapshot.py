@@ -6,17 +6,22 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ..drafting.question_links import questions_of
 from ..drafting.responses import positions_of
 from ..models import Response
 from ..rendering.markdown import render_markdown
 from ..themes.service import list_themes
+from .identity import Body
 
 
-def build_snapshot(session: Session, response: Response, body_name: str) -> dict[str, Any]:
-    """Title, responding-to, summary, numbered positions and the themes they serve.
+def build_snapshot(session: Session, response: Response, body: Body | str) -> dict[str, Any]:
+    """Title, responding-to, summary, numbered positions and the themes they serve,
+    with the publishing body (a Body, or just its name).
 
     Theme names are copied in, so renaming a theme later leaves old briefings as
-    they were published."""
+    they were published. The result is a plain dict that callers may extend with
+    sections of their own (the annex is one)."""
+    body = body if isinstance(body, Body) else Body(body)
     assert response.id is not None
     positions = positions_of(session, response.id)
     order = {t.slug: i for i, t in enumerate(list_themes(session))}
@@ -34,7 +39,8 @@ def build_snapshot(session: Session, response: Response, body_name: str) -> dict
     ]
     return {
         "title": response.title,
-        "body_name": body_name,
+        "body_name": body.name,
+        "body": body.as_snapshot(),
         "responding_to": {
             "title": response.rt_title,
             "publisher": response.rt_publisher,
@@ -54,7 +60,21 @@ def build_snapshot(session: Session, response: Response, body_name: str) -> dict
             for p in positions
         ],
         "themes": themes,
+        # The consultation's questions, each with the numbers of its answering positions.
+        "questions": _questions(session, response.id, {p.id: p.number for p in positions}),
     }
+
+
+def _questions(session: Session, response_id: int, numbers: dict[int, int]) -> list[Any]:
+    return [
+        {
+            "ref": q.ref,
+            "text": q.text,
+            "not_answering": q.not_answering,
+            "positions": [numbers[pid] for pid in q.positions if pid in numbers],
+        }
+        for q in questions_of(session, response_id)
+    ]
 
 
 def search_text(snapshot: dict[str, Any]) -> str:

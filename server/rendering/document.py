@@ -23,6 +23,7 @@ from ..accounts.users import Actor
 from ..comments import rendered
 from ..drafting import access
 from ..drafting.coverage import coverage
+from ..drafting.question_links import refs_by_position
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response, Theme
 from .cache import text_bytes
@@ -87,7 +88,8 @@ def document_for(
     )
     found = caches.document_cache.get(key)
     if found is None:
-        found = _build(response, positions(), themes, board, can_edit)
+        answers = refs_by_position(session, response.id or 0)
+        found = _build(response, positions(), themes, board, can_edit, answers)
         caches.document_cache.put(key, found, found.size)
     own = rendered.own_changeable(board, actor, response) if board else frozenset()
     html = found.positions
@@ -106,8 +108,10 @@ def _build(
     themes: list[Theme],
     board: rendered.RenderedBoard | None,
     can_edit: bool,
+    answers: dict[int, list[str]] | None = None,
 ) -> RenderedDocument:
     context = {
+        "answers": answers or {},
         "response": response,
         "positions": positions,
         "board": board,

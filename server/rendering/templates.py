@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
+from .authoring import word_count, words_in
 from .diff import diff_html
 from .markdown import render_markdown
 
@@ -38,6 +39,8 @@ templates.env.filters["when"] = _when
 templates.env.filters["markdown"] = _markdown
 templates.env.filters["trusted_html"] = _trusted_html
 templates.env.globals["word_diff"] = diff_html
+templates.env.globals["word_count"] = word_count
+templates.env.globals["words_in"] = words_in
 
 
 def is_htmx(request: Request) -> bool:

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts import sessions, tokens, users
+from ..accounts import feed_tokens, sessions, tokens, users
 from ..accounts.passwords import hash_password, verify_password
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..errors import Invalid
+from ..notifications.digest import set_digest
 from ..rendering.templates import render
 from .forms import pop_flash, redirect
 from .params import Id
@@ -30,6 +31,9 @@ def _page(
         "tokens": tokens.list_tokens(session, actor.id),
         "sessions": sessions.list_sessions(session, actor.id),
         "this_session": getattr(request.state, "session_id", None),
+        "digest": users.get_user(session, actor.id).digest,
+        "feed_token": feed_tokens.feed_token(session, actor.id),
+        "base_url": request.app.state.settings.base_url.rstrip("/"),
         "errors": {},
         "flash": pop_flash(request),
         **extra,
@@ -112,3 +116,44 @@ def end_other_sessions(request: Request, session: SessionDep, actor: CurrentActo
     session.commit()
     noun = "session" if ended == 1 else "sessions"
     return redirect("/account", f"Ended {ended} other {noun}.", request)
+
+
+@router.post("/account/digest", dependencies=[Csrf])
+def choose_digest(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    emails: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    if emails not in ("immediate", "daily"):
+        return _page(
+            request,
+            session,
+            actor,
+            errors={"emails": "Choose when to get emails"},
+            status_code=422,
+        )
+    set_digest(session, actor.id, emails == "daily")
+    session.commit()
+    notice = (
+        "You will get one email a day listing your notifications."
+        if emails == "daily"
+        else "You will get an email for each notification."
+    )
+    return redirect("/account", notice, request)
+
+
+@router.post("/account/feed-token", dependencies=[Csrf])
+def create_feed_token(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    feed_tokens.new_feed_token(session, actor.id)
+    session.commit()
+    return redirect(
+        "/account#feed", "Your feed address is ready; any earlier one stopped working.", request
+    )
+
+
+@router.post("/account/feed-token/revoke", dependencies=[Csrf])
+def revoke_feed_token(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    feed_tokens.revoke_feed_token(session, actor.id)
+    session.commit()
+    return redirect("/account#feed", "Feed address revoked: it no longer works.", request)

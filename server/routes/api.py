@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from ..deps import ApiActor, SessionDep
-from ..drafting import editing, revisions
+from ..drafting import editing, question_links, revisions
 from ..drafting.responses import (
     ResponseInput,
     owner_of,
@@ -33,6 +33,7 @@ from ..schemas import (
     PositionOut,
     PositionSaved,
     Problem,
+    QuestionOut,
     RespondingTo,
     ResponseCreate,
     ResponseOut,
@@ -87,6 +88,11 @@ def themes(session: SessionDep, actor: ApiActor) -> list[ThemeOut]:
 def _response_out(session: Session, response: ResponseRow) -> ResponseOut:
     assert response.id is not None
     owner = owner_of(session, response)
+    questions = question_links.questions_of(session, response.id)
+    answers: dict[int, list[str]] = {}
+    for q in questions:
+        for pid in q.positions:
+            answers.setdefault(pid, []).append(q.ref)
     return ResponseOut(
         id=response.id,
         title=response.title,
@@ -104,8 +110,20 @@ def _response_out(session: Session, response: ResponseRow) -> ResponseOut:
         created_at=response.created_at,
         updated_at=response.updated_at,
         positions=[
-            PositionOut(id=p.id, heading=p.heading, body=p.body, themes=p.theme_slugs)
+            PositionOut(
+                id=p.id,
+                heading=p.heading,
+                body=p.body,
+                themes=p.theme_slugs,
+                questions=answers.get(p.id, []),
+            )
             for p in positions_of(session, response.id)
+        ],
+        questions=[
+            QuestionOut(
+                ref=q.ref, text=q.text, not_answering=q.not_answering, word_limit=q.word_limit
+            )
+            for q in questions
         ],
     )
 
@@ -163,6 +181,7 @@ def _saved(session: Session, response_id: int, position_id: int) -> PositionSave
                 heading=p.heading,
                 body=p.body,
                 themes=p.theme_slugs,
+                questions=question_links.refs_by_position(session, response_id).get(p.id, []),
                 revision=current.revision,
             )
     raise AssertionError("saved position vanished")
@@ -182,6 +201,7 @@ def add_position(
         body=body.body,
         themes_refs=body.themes,
         base_revision=body.base_revision,
+        question_refs=body.questions,
     )
     session.commit()
     return _saved(session, response_id, position.id or 0)
@@ -206,6 +226,7 @@ def update_position(
         body=body.body,
         themes_refs=body.themes,
         base_revision=body.base_revision,
+        question_refs=body.questions,
     )
     session.commit()
     return _saved(session, response_id, position_id)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts import sessions
+from ..accounts import oidc, sessions
 from ..accounts.signin import Throttle, sign_in
 from ..accounts.users import end_sessions
 from ..deps import Csrf, OptionalActor, SessionDep
@@ -27,11 +27,17 @@ def _throttle(request: Request) -> Throttle:
     )
 
 
+def _oidc_name(request: Request) -> str:
+    provider = oidc.provider_from(request.app.state.settings)
+    return provider.name if provider else ""
+
+
 @router.get("/login")
 def login_form(request: Request, actor: OptionalActor, next: str = "/") -> Response:
     if actor is not None:
         return redirect(safe_next(next))
-    return render(request, "auth/login.html", {"next": safe_next(next), "errors": {}})
+    context = {"next": safe_next(next), "errors": {}, "oidc_name": _oidc_name(request)}
+    return render(request, "auth/login.html", context)
 
 
 @router.post("/login", dependencies=[Csrf])
@@ -56,7 +62,12 @@ def login(
         page = render(
             request,
             "auth/login.html",
-            {"next": safe_next(next), "email": email, "errors": {"email": exc.message}},
+            {
+                "next": safe_next(next),
+                "email": email,
+                "errors": {"email": exc.message},
+                "oidc_name": _oidc_name(request),
+            },
             status_code=exc.status_code if exc.status_code == 429 else 400,
         )
         if isinstance(exc, Throttled) and isinstance(exc.extra, int):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..accounts.users import Actor
@@ -68,7 +68,11 @@ def list_comments(
 
 @router.post("/responses/{response_id}/comments", status_code=201, response_model=CommentOut)
 def post_comment(
-    body: CommentIn, session: SessionDep, actor: ApiActor, response_id: int = Id()
+    request: Request,
+    body: CommentIn,
+    session: SessionDep,
+    actor: ApiActor,
+    response_id: int = Id(),
 ) -> CommentOut:
     """Comment on the response, a position (position_id) or a passage of it (quote),
     or reply to a thread (parent_id). 422 when the quote is not in the position."""
@@ -84,6 +88,7 @@ def post_comment(
         prefix=body.prefix,
         suffix=body.suffix,
         suggestion=body.suggestion,
+        base_url=request.app.state.settings.base_url,
     )
     session.commit()
     return _one(session, actor, comment.id or 0)
@@ -91,14 +96,20 @@ def post_comment(
 
 @router.patch("/comments/{comment_id}", response_model=CommentOut)
 def patch_comment(
-    body: CommentPatch, session: SessionDep, actor: ApiActor, comment_id: int = Id()
+    request: Request,
+    body: CommentPatch,
+    session: SessionDep,
+    actor: ApiActor,
+    comment_id: int = Id(),
 ) -> CommentOut:
     """The owner answers (disposition, note, status); the author edits the body."""
     if body.body is not None:
         service.edit_comment(session, actor, comment_id, body.body)
     if body.body is None or body.model_fields_set - {"body"}:
         answer = service.Answer(body.status, body.disposition, body.disposition_note)
-        service.answer_comment(session, actor, comment_id, answer)
+        service.answer_comment(
+            session, actor, comment_id, answer, base_url=request.app.state.settings.base_url
+        )
     session.commit()
     return _one(session, actor, comment_id)
 
@@ -113,20 +124,32 @@ def delete_comment(session: SessionDep, actor: ApiActor, comment_id: int = Id())
 
 @router.post("/comments/{comment_id}/accept", response_model=CommentOut)
 def accept_suggestion(
-    body: SuggestionAnswer, session: SessionDep, actor: ApiActor, comment_id: int = Id()
+    request: Request,
+    body: SuggestionAnswer,
+    session: SessionDep,
+    actor: ApiActor,
+    comment_id: int = Id(),
 ) -> CommentOut:
     """Apply a suggested edit as a new revision (response in draft, passage unchanged)
     and close its thread as accepted; applied_revision names the revision."""
-    suggestions.accept(session, actor, comment_id, body.note)
+    suggestions.accept(
+        session, actor, comment_id, body.note, base_url=request.app.state.settings.base_url
+    )
     session.commit()
     return _one(session, actor, comment_id)
 
 
 @router.post("/comments/{comment_id}/decline", response_model=CommentOut)
 def decline_suggestion(
-    body: SuggestionAnswer, session: SessionDep, actor: ApiActor, comment_id: int = Id()
+    request: Request,
+    body: SuggestionAnswer,
+    session: SessionDep,
+    actor: ApiActor,
+    comment_id: int = Id(),
 ) -> CommentOut:
     """Close a suggested edit as not accepted; `note` is the reason and is required."""
-    suggestions.decline(session, actor, comment_id, body.note)
+    suggestions.decline(
+        session, actor, comment_id, body.note, base_url=request.app.state.settings.base_url
+    )
     session.commit()
     return _one(session, actor, comment_id)

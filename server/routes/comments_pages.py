@@ -299,6 +299,7 @@ def post_comment(
             prefix=prefix,
             suffix=suffix,
             suggestion=suggestion,
+            base_url=request.app.state.settings.base_url,
         ),
         "Reply posted." if reply else "Comment posted.",
         again,
@@ -386,7 +387,9 @@ def answer_comment(
         session,
         actor,
         comment_id,
-        lambda: service.answer_comment(session, actor, comment_id, answer),
+        lambda: service.answer_comment(
+            session, actor, comment_id, answer, base_url=request.app.state.settings.base_url
+        ),
         notice,
         "comments/_actions.html",
         {"disposition": disposition, "disposition_note": disposition_note},
@@ -408,7 +411,9 @@ def accept_suggestion(
         session,
         actor,
         comment_id,
-        lambda: suggestions.accept(session, actor, comment_id, accept_note),
+        lambda: suggestions.accept(
+            session, actor, comment_id, accept_note, base_url=request.app.state.settings.base_url
+        ),
         "Suggestion accepted: the text now reads as suggested.",
         "comments/_actions.html",
         {"accept_note": accept_note},
@@ -430,7 +435,9 @@ def decline_suggestion(
         session,
         actor,
         comment_id,
-        lambda: suggestions.decline(session, actor, comment_id, reason),
+        lambda: suggestions.decline(
+            session, actor, comment_id, reason, base_url=request.app.state.settings.base_url
+        ),
         "Suggestion declined.",
         "comments/_actions.html",
         {"reason": reason},

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from ..accounts.feed_tokens import feed_reader
 from ..accounts.users import Actor
 from ..deps import NotSignedIn, OptionalActor, SessionDep
 from ..models import utcnow
@@ -83,7 +84,16 @@ def theme_page(
 
 
 @router.get("/library/feed.xml")
-def feed(request: Request, session: SessionDep, reader: Reader) -> Response:
+def feed(
+    request: Request,
+    session: SessionDep,
+    actor: OptionalActor,
+    token: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """The latest briefings; a feed reader that cannot sign in to a private library
+    brings its person's feed token (from /account) in the address instead."""
+    if actor is None and not is_public(request) and feed_reader(session, token) is None:
+        raise NotSignedIn("sign in, or use the personal feed address on your account page")
     entries = library.recent(session)
     body = templates.get_template("library/feed.xml").render(
         entries=entries,

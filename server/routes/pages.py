@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from sqlmodel import Session
 
 from ..accounts.users import Actor
+from ..comments import access as comment_access
 from ..comments import rendered
 from ..db import quick_read_limiter, quick_read_session
 from ..deps import Csrf, CurrentActor, SessionDep, signed_in
@@ -23,13 +24,16 @@ from ..drafting.responses import (
     owner_of,
     visible_response,
 )
+from ..drafting.submission import submission
 from ..drafting.transfer import export_text
 from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Response as ResponseRow
+from ..publishing import library
+from ..publishing.render import long_date
 from ..publishing.service import latest_publication
+from ..rendering.authoring import preview_of
 from ..rendering.diff import diff_html
 from ..rendering.document import CSRF_SLOT, document_for
-from ..rendering.markdown import render_markdown
 from ..rendering.page_cache import CachedPage, cut, kept_or_built, response_and_key
 from ..rendering.templates import render, render_html
 from ..themes.service import list_themes, slugify
@@ -53,7 +57,8 @@ def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response
     visible = list_visible(session, actor)
     published_now = {r.id for r in visible if workflow_service.is_published(r)}
     mine = [r for r in visible if r.owner_id == actor.id and r.id not in published_now]
-    briefings = [r for r in visible if r.id in published_now][:10]
+    # The library's own list: what a reader sees there, never the drafting record.
+    briefings = library.search(session)[:10]
     waiting = workflow_service.waiting_for_review(session, actor, visible)
     waiting_ids = {w.response.id for w in waiting}
     others = [
@@ -72,6 +77,7 @@ def home(request: Request, session: SessionDep, actor: CurrentActor) -> Response
             "mine": mine,
             "others": others,
             "briefings": briefings,
+            "long_date": long_date,
             "can_create": access.can_create(actor),
             "label": _home_labels(session, mine),
             "flash": pop_flash(request),
@@ -204,11 +210,13 @@ def document_context(
         "stage_label": workflow.label(response.stage),
         "workflow": workflow,
         "can_edit": access.can_edit(actor, response),
+        "can_comment": comment_access.can_write(actor, response),
         "review": workflow_service.panel(session, actor, response),
         "briefing": latest_publication(session, response.id),
         "document": document,
         "board": document.board,
         "comment_stamp": rendered.stamp(response),
+        "questions": submission(session, response.id),
     }
 
 
@@ -342,12 +350,9 @@ def export(session: SessionDep, actor: CurrentActor, response_id: int = Id()) ->
 
 @router.post("/preview", dependencies=[Csrf])
 def preview(
-    actor: CurrentActor, body: Annotated[str, Form(max_length=BODY_MAX * 2)] = ""
+    request: Request,
+    actor: CurrentActor,
+    body: Annotated[str, Form(max_length=BODY_MAX * 2)] = "",
 ) -> HTMLResponse:
-    """Rendered Markdown for the live preview beside a position's text."""
-    html = (
-        render_markdown(body, doc_id="preview")
-        if body.strip()
-        else ('<p class="govuk-hint">Nothing to preview yet.</p>')
-    )
-    return HTMLResponse(f'<div id="preview" class="tbl-prose" aria-live="polite">{html}</div>')
+    """Rendered Markdown and its accessibility warnings, for the live preview."""
+    return render(request, "responses/_preview.html", {"preview": preview_of(body)})

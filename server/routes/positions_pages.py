@@ -10,12 +10,12 @@ from sqlmodel import Session
 
 from ..accounts.users import Actor
 from ..deps import Csrf, CurrentActor, SessionDep
-from ..drafting import access, editing
+from ..drafting import access, editing, question_links
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Response as ResponseRow
+from ..rendering.authoring import preview_of, word_count
 from ..rendering.diff import diff_html
-from ..rendering.markdown import render_markdown
 from ..rendering.templates import render
 from ..themes.service import list_themes
 from .forms import field_errors, redirect
@@ -53,12 +53,17 @@ def _form(
     status_code: int = 200,
     extra: dict[str, Any] | None = None,
 ) -> Response:
+    body = values.get("body", "")
     context = {
         "response": response,
         "position_id": position_id,
         "values": values,
         "errors": errors or {},
         "themes": _theme_choices(session, values.get("themes", [])),
+        "questions": question_links.question_rows(session, response.id or 0),
+        "words": word_count(values.get("heading", ""), body),
+        # The text as it will appear, with its accessibility warnings, from the start.
+        "preview": preview_of(body) if body.strip() else None,
         **(extra or {}),
     }
     return render(request, "responses/position_form.html", context, status_code=status_code)
@@ -75,7 +80,13 @@ def new_position_form(
     request: Request, session: SessionDep, actor: CurrentActor, response_id: int = Id()
 ) -> Response:
     response = _editable(session, actor, response_id)
-    values = {"heading": "", "body": "", "themes": [], "base_revision": response.revision}
+    values = {
+        "heading": "",
+        "body": "",
+        "themes": [],
+        "questions": [],
+        "base_revision": response.revision,
+    }
     return _form(request, session, response, position_id=None, values=values)
 
 
@@ -93,6 +104,7 @@ def edit_position_form(
         "heading": position.heading,
         "body": position.body,
         "themes": position.theme_slugs,
+        "questions": question_links.refs_by_position(session, response_id).get(position_id, []),
         "base_revision": response.revision,
     }
     return _form(request, session, response, position_id=position_id, values=values)
@@ -109,9 +121,16 @@ def _save(
     themes: list[str],
     base_revision: int,
     action: str,
+    questions: list[str] | None = None,
 ) -> Response:
     response = _editable(session, actor, response_id)
-    values = {"heading": heading, "body": body, "themes": themes, "base_revision": base_revision}
+    values = {
+        "heading": heading,
+        "body": body,
+        "themes": themes,
+        "questions": questions or [],
+        "base_revision": base_revision,
+    }
     if action == "preview":  # the no-JavaScript preview: same form, rendered text below
         return _form(
             request,
@@ -119,7 +138,7 @@ def _save(
             response,
             position_id=position_id,
             values=values,
-            extra={"preview_html": render_markdown(body, doc_id="preview")},
+            extra={"preview": preview_of(body)},
         )
     try:
         if position_id is None:
@@ -131,6 +150,7 @@ def _save(
                 body=body,
                 themes_refs=themes,
                 base_revision=base_revision,
+                question_refs=questions,
             )
         else:
             saved = editing.update_position(
@@ -142,6 +162,7 @@ def _save(
                 body=body,
                 themes_refs=themes,
                 base_revision=base_revision,
+                question_refs=questions,
             )
     except StaleRevision as exc:
         session.rollback()
@@ -210,6 +231,7 @@ def add_position(
     body: Text = "",
     themes: Annotated[list[str] | None, Form()] = None,
     action: Annotated[str, Form(max_length=20)] = "save",
+    questions: Annotated[list[str] | None, Form()] = None,
     response_id: int = Id(),
 ) -> Response:
     return _save(
@@ -223,6 +245,7 @@ def add_position(
         themes or [],
         base_revision,
         action,
+        questions or [],
     )
 
 
@@ -236,6 +259,9 @@ def update_position(
     body: Text = "",
     themes: Annotated[list[str] | None, Form()] = None,
     action: Annotated[str, Form(max_length=20)] = "save",
+    questions: Annotated[list[str] | None, Form()] = None,
+    # Sent by a form that offered the questions, so that ticking none clears them.
+    questions_shown: Annotated[str, Form(max_length=1)] = "",
     response_id: int = Id(),
     position_id: int = Id(),
 ) -> Response:
@@ -250,6 +276,7 @@ def update_position(
         themes or [],
         base_revision,
         action,
+        (questions or []) if questions_shown else None,
     )
 
 

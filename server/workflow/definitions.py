@@ -18,6 +18,7 @@ KNOWN_GATES = {
     "core-themes-covered",
     "no-unresolved-comments",
     "briefing-renders",
+    "all-questions-answered",
 }
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,59}$")
 

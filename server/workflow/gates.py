@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from ..comments.threads import open_count
 from ..drafting.coverage import coverage
+from ..drafting.question_links import answer_words, questions_of
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response
 from ..publishing.snapshot import build_snapshot
@@ -52,11 +53,35 @@ def _briefing_renders(
     return render_check.briefing_problems(snapshot)
 
 
+def _all_questions_answered(
+    session: Session, response: Response, positions: list[PositionView]
+) -> list[str]:
+    """Each question answered by a position or set aside with a reason, within its limit."""
+    assert response.id is not None
+    bodies = {p.id: p.body for p in positions}
+    reasons: list[str] = []
+    for question in questions_of(session, response.id):
+        if not question.answered:
+            reasons.append(
+                f"question {question.ref} has no answering position and no reason for "
+                "leaving it unanswered"
+            )
+        elif question.word_limit and question.positions:
+            words = answer_words(question, bodies)
+            if words > question.word_limit:
+                reasons.append(
+                    f"the answer to question {question.ref} has {words:,} words; "
+                    f"its limit is {question.word_limit:,}"
+                )
+    return reasons
+
+
 GATES: dict[str, Callable[[Session, Response, list[PositionView]], list[str]]] = {
     "every-position-themed": _every_position_themed,
     "core-themes-covered": _core_themes_covered,
     "no-unresolved-comments": _no_unresolved_comments,
     "briefing-renders": _briefing_renders,
+    "all-questions-answered": _all_questions_answered,
 }
 # Gates that must never run inside a write transaction.
 SLOW = frozenset({"briefing-renders"})

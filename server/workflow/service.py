@@ -27,6 +27,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..models import Approval, AuditEvent, Reminder, Response, User, utcnow
 from ..notifications import service as notifications
 from ..publishing import service as publishing
+from ..publishing.identity import Body
 from ..publishing.snapshot import build_snapshot
 from . import engine, gates, render_check
 from .kinds import ActionKind, Hook
@@ -147,11 +148,12 @@ def _slow_work(
         hooks = _hooks_on_entering(response, outcome)
         if not slow_gates and Hook.PUBLISH_BRIEFING not in hooks:
             return None
-        snapshot = build_snapshot(reader, response, settings.body_name)
+        body = Body.of(settings)
+        snapshot = build_snapshot(reader, response, body)
         prepared: tuple[dict[str, Any], int, str] | None = None
         if Hook.PUBLISH_BRIEFING in hooks:
             prepared = publishing.prepare_publication(
-                reader, response, note, body_name=settings.body_name, annex=annex
+                reader, response, note, body_name=body, annex=annex
             )
         reader.expunge(response)  # its facts outlive the read transaction
         reader.rollback()  # no transaction stays open while the converters run

@@ -516,6 +516,7 @@ def test_owner_replaces_a_position(api_for, people, small, look):
         "heading": "Second, rewritten",
         "body": "New text.",
         "themes": ["social-inclusion"],
+        "questions": [],
         "revision": 5,
     }
     again = api.get(f"/api/v1/responses/{small}").json()["positions"]

@@ -20,7 +20,8 @@ from sqlmodel import Session
 from server.accounts.tokens import create_token
 from server.comments.service import create_comment
 from server.config import Settings
-from server.drafting.responses import positions_of
+from server.drafting.question_store import add_block
+from server.drafting.responses import get_response, positions_of
 from server.workflow.service import take_action
 
 # Per operation, per role: small, so both engines finish in a couple of minutes.
@@ -48,6 +49,9 @@ def site(session: Session, people, oep, small) -> Site:
     session.commit()
     comment = create_comment(session, people.futures, small, body="Why?")
     session.commit()
+    revision = get_response(session, oep).revision
+    add_block(session, people.director, oep, "Question 1: Is the aim right?", revision)
+    session.commit()
     tokens = {
         role: create_token(session, getattr(people, role).id, "fuzz")[1]
         for role in ("director", "admin")
@@ -58,6 +62,7 @@ def site(session: Session, people, oep, small) -> Site:
         "position_id": positions_of(session, oep)[0].id,
         "comment_id": comment.id or 0,
         "version": 1,
+        "ref": 1,
     }
     return Site(tokens, known)
 

@@ -31,6 +31,12 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/docs"): "public",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
+    ("GET", "/auth/oidc/start"): "public",
+    ("GET", "/auth/oidc/callback"): "public",
+    ("GET", "/login/forgotten"): "public",
+    ("POST", "/login/forgotten"): "public",
+    ("GET", "/login/link/{token}"): "public",
+    ("POST", "/login/link/{token}"): "public",
     ("POST", "/logout"): "signed_in",
     ("GET", "/"): "signed_in",
     ("GET", "/responses"): "signed_in",
@@ -71,6 +77,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/responses/{response_id}/actions"): "owner",
     ("POST", "/responses/{response_id}/deadline"): "owner",
     ("GET", "/admin/users"): "admin",
+    ("GET", "/admin/invitations/new"): "admin",
+    ("POST", "/admin/invitations"): "admin",
     ("GET", "/admin/users/new"): "admin",
     ("POST", "/admin/users"): "admin",
     ("GET", "/admin/users/{user_id}"): "admin",
@@ -113,6 +121,18 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/responses/{response_id}/report"): "reader",
     ("GET", "/responses/{response_id}/report.csv"): "reader",
     ("GET", "/responses/{response_id}/report.json"): "reader",
+    # Consultation questions: edited like positions, read (and downloaded) by readers.
+    ("GET", "/api/v1/responses/{response_id}/questions"): "reader",
+    ("POST", "/api/v1/responses/{response_id}/questions"): "owner",
+    ("PUT", "/api/v1/responses/{response_id}/questions/{ref}"): "owner",
+    ("DELETE", "/api/v1/responses/{response_id}/questions/{ref}"): "owner",
+    ("GET", "/responses/{response_id}/questions/new"): "owner",
+    ("POST", "/responses/{response_id}/questions"): "owner",
+    ("GET", "/responses/{response_id}/questions/{ref}/edit"): "owner",
+    ("POST", "/responses/{response_id}/questions/{ref}/edit"): "owner",
+    ("POST", "/responses/{response_id}/questions/{ref}/delete"): "owner",
+    ("GET", "/responses/{response_id}/submission.csv"): "reader",
+    ("GET", "/responses/{response_id}/submission.docx"): "reader",
 }
 
 ROLES = ["anonymous", "member", "futures", "council", "other_director", "owner", "admin"]
@@ -201,6 +221,7 @@ FORM = {
     "email": "new@example.org",
     "role": "member",
     "label": "l",
+    "text": "Question 9: Is this new?",
 }
 
 
@@ -216,6 +237,8 @@ def _call(client: TestClient, method: str, url: str, csrf: str, base: int, api: 
             body = {"note": "A reason"}
         elif "/comments/" in url:
             body = {"status": "resolved"}
+        elif "/questions" in url:
+            body = {"text": "Question 9: Is this new?", "base_revision": base}
         elif "/positions" in url:
             body = {"heading": "H", "body": "B", "themes": [], "base_revision": base}
         else:
@@ -235,8 +258,13 @@ def test_each_route_admits_exactly_its_people(
     method, path, app, session, people, import_draft, browser_for, engine
 ):
     rid = import_draft(people.director)
+    from server.drafting.question_store import add_block
     from server.drafting.responses import get_response, positions_of
 
+    if "/questions" in path:  # a question, so the question routes act on one that exists
+        revision = get_response(session, rid).revision
+        add_block(session, people.director, rid, "Question 1: Is it?", revision)
+        session.commit()
     base = get_response(session, rid).revision
     ids = {
         "response_id": rid,
@@ -250,6 +278,8 @@ def test_each_route_admits_exactly_its_people(
         "session_id": 1,
         "comment_id": _a_comment(session, people.director, rid),
         "key": "general",
+        "ref": "1",
+        "token": "not-a-real-link",
     }
     url = _fill(path, ids) + ("?from=1&to=2" if path.endswith("/compare") else "")
     api = path.startswith("/api/")
@@ -303,6 +333,7 @@ def test_state_changing_forms_refuse_a_missing_or_wrong_csrf_token(
         "token_id": 1,
         "session_id": 1,
         "comment_id": _a_comment(session, people.director, rid),
+        "ref": "1",
     }
     admin = browser_for(people.admin)
     posts = [p for m, p in RULES if m == "POST" and not p.startswith("/api/")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -93,9 +94,24 @@ def test_a_broken_draft_names_its_line_and_imports_nothing(run, tmp_path):
     assert "cannot read" in run("import", str(tmp_path / "missing.md"), ok=False).stderr
 
 
-def test_demo_loads_once_and_if_empty_is_quiet_afterwards(run):
+def test_demo_loads_once_and_if_empty_is_quiet_afterwards(run, tmp_path):
     out = run("demo").stdout
-    assert "director@example.org" in out and "loaded the demo: 2 responses" in out
+    assert "director@example.org" in out and "loaded the demo: 5 responses" in out
+    # A newcomer sees every stage without signing in four times to make them.
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        stages = sorted(s for (s,) in db.execute("SELECT stage FROM response"))
+        versions = db.execute("SELECT version FROM publication ORDER BY version").fetchall()
+        annex = db.execute("SELECT snapshot FROM publication WHERE version = 2").fetchone()[0]
+        reviewed = db.execute(
+            "SELECT c.suggestion != '', c.status, c.parent_id IS NOT NULL FROM comment c "
+            "JOIN response r ON r.id = c.response_id WHERE r.stage = 'futures-review'"
+        ).fetchall()
+    assert stages == ["council-review", "draft", "draft", "futures-review", "published"]
+    assert versions == [(1,), (2,)]  # version 1 superseded by version 2
+    assert '"annex"' in annex
+    assert (1, "open", 0) in reviewed  # a suggested edit waiting for an answer
+    assert (0, "resolved", 0) in reviewed  # an answered thread
+    assert any(reply for _s, _st, reply in reviewed)
     assert "already has users" in run("demo", ok=False).stderr
     assert "not loaded" in run("demo", "--if-empty").stdout
 
@@ -198,3 +214,17 @@ def test_bad_numbers_on_the_command_line_are_refused_before_anything_runs(run, a
     assert done.returncode == 2  # argparse's usage error
     assert words in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_word_draft_imports_from_the_command_line_and_a_broken_one_is_one_line(run, tmp_path):
+    from tests.wordfiles import draft_docx
+
+    run("users", "add", "d@example.org", "--name", "D", "--role", "director")
+    word = tmp_path / "draft.docx"
+    word.write_bytes(draft_docx("From Word", [("One", ["First."]), ("Two", ["Second."])]))
+    made = run("import", str(word), "--owner", "d@example.org").stdout.strip().splitlines()[-1]
+    exported = run("export", made).stdout
+    assert "title: From Word" in exported and "## One" in exported and "## Two" in exported
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    assert "encrypted" in run("import", str(broken), ok=False).stderr

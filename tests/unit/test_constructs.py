@@ -88,7 +88,7 @@ SCRIPTS = {
     "Greek": ("Οι κοινές υπηρεσίες", ["Οι κοινές υπηρεσίες"], ""),
     "Hebrew": ("שירותים משותפים", ["שירותים", "משותפים"], ""),  # Libertinus has it
     "Arabic": ("الخدمات المشتركة", [], "Arabic"),
-    "Devanagari": ("साझा सेवाएँ", [], "Devanagari"),
+    "Devanagari": ("साझा सेवाएँ", [], ""),  # Noto Sans, the body font, has it
     "runic": ("ᚠᚢᚦᚨᚱᚲ", ["ᚠᚢᚦᚨᚱᚲ"], "Runic"),
     "emoji": ("We agree 👍", ["We agree", "👍"], "Emoji"),
 }

@@ -108,3 +108,72 @@ def test_a_date_in_the_front_matter_is_still_read_as_a_date():
     )
     assert draft.rt_date == dt.date(2009, 4, 22)
     assert draft.title == "2009-04-22"
+
+
+CONSULTATION = """---
+title: Our answer
+responding_to:
+  title: A consultation
+questions:
+  - ref: 1
+    text: Do you agree?
+  - ref: 3a
+    text: "Who pays: councils or government?"
+    word_limit: 250
+  - ref: 3b
+    text: Anything else?
+    not_answering: Outside our remit.
+---
+
+## First position
+
+Answers: 1, Q3A
+Themes: efficiency
+
+Body one.
+
+## Second position
+
+Themes: efficiency
+
+Body two.
+"""
+
+
+def test_questions_in_front_matter_and_answers_lines_are_read():
+    draft = parse_draft(CONSULTATION)
+    assert [(q.ref, q.text) for q in draft.questions] == [
+        ("1", "Do you agree?"),
+        ("3a", "Who pays: councils or government?"),
+        ("3b", "Anything else?"),
+    ]
+    assert draft.questions[1].word_limit == 250
+    assert draft.questions[2].not_answering == "Outside our remit."
+    first, second = draft.positions
+    assert first.answers == ["1", "3a"]
+    assert first.themes == ["efficiency"]
+    assert first.body == "Body one."
+    assert second.answers == []
+
+
+def test_a_draft_with_questions_survives_render_and_parse():
+    draft = parse_draft(CONSULTATION)
+    again = parse_draft(render_draft(draft))
+    assert again.questions == draft.questions
+    assert [(p.heading, p.body, p.themes, p.answers) for p in again.positions] == [
+        (p.heading, p.body, p.themes, p.answers) for p in draft.positions
+    ]
+
+
+def test_an_answers_line_naming_an_unknown_question_points_at_its_line():
+    text = CONSULTATION.replace("Answers: 1, Q3A", "Answers: 1, 7")
+    with pytest.raises(DraftFileError) as caught:
+        parse_draft(text)
+    assert caught.value.line == 18
+    assert "question 7" in caught.value.problem
+
+
+def test_a_question_repeated_in_the_front_matter_is_refused():
+    text = CONSULTATION.replace("ref: 3b", "ref: 3A")
+    with pytest.raises(DraftFileError, match="question 3a appears twice"):
+        parse_draft(text)

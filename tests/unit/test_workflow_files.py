@@ -53,6 +53,7 @@ def test_shipped_workflows_load_with_the_contract_stages():
     assert policy.stage("draft").actions["submit"].gates == (
         "every-position-themed",
         "core-themes-covered",
+        "all-questions-answered",
         "briefing-renders",
     )
 

@@ -1,0 +1,168 @@
+"""Adding, editing and removing a response's questions: each change is one new revision."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, delete, select
+
+from ..accounts.users import Actor
+from ..errors import Invalid, NotFound
+from ..models import PositionQuestion, Question
+from . import access, revisions
+from .question_links import question_rows
+from .questions import (
+    QUESTION_TEXT_MAX,
+    QUESTIONS_MAX,
+    WORD_LIMIT_MAX,
+    ParsedQuestion,
+    QuestionBlockError,
+    normalise_ref,
+    parse_questions,
+)
+from .responses import claim_revision, get_response
+
+REASON_MAX = 2_000
+
+
+def read_block(text: str) -> list[ParsedQuestion]:
+    """The questions in a pasted block, or Invalid with the reason (for previews too)."""
+    try:
+        return parse_questions(text)
+    except QuestionBlockError as exc:
+        raise Invalid(str(exc), field="text") from None
+
+
+def add_block(
+    session: Session, actor: Actor, response_id: int, text: str, base_revision: int
+) -> list[Question]:
+    """Add the questions of a pasted block after any already there; all or none."""
+    return add_questions(session, actor, response_id, read_block(text), base_revision)
+
+
+def add_questions(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    parsed: list[ParsedQuestion],
+    base_revision: int,
+    not_answering: dict[str, str] | None = None,
+) -> list[Question]:
+    """Add questions already split (from a block or a draft file) in one revision."""
+    response = get_response(session, response_id)
+    access.require_edit(actor, response)
+    for item in parsed:
+        if not item.text.strip() or len(item.text) > QUESTION_TEXT_MAX:
+            raise Invalid(
+                f"question {item.ref} needs a text of 1 to {QUESTION_TEXT_MAX:,} characters",
+                field="text",
+            )
+    reasons = not_answering or {}
+    existing = question_rows(session, response_id)
+    taken = {q.ref for q in existing}
+    clashes = [p.ref for p in parsed if p.ref in taken]
+    if clashes:
+        raise Invalid(
+            f"the response already has question {', '.join(clashes)}: edit or remove it first",
+            field="text",
+        )
+    if len(existing) + len(parsed) > QUESTIONS_MAX:
+        raise Invalid(f"a response can have at most {QUESTIONS_MAX} questions", field="text")
+    claim_revision(session, response, base_revision)
+    last = max((q.ordering for q in existing), default=0)
+    for n, item in enumerate(parsed, start=1):
+        session.add(
+            Question(
+                response_id=response_id,
+                ref=item.ref,
+                ordering=last + n,
+                text=item.text.strip(),
+                word_limit=item.word_limit,
+                not_answering=reasons.get(item.ref, "")[:REASON_MAX],
+            )
+        )
+    session.flush()
+    refs = ", ".join(p.ref for p in parsed)
+    noun = "question" if len(parsed) == 1 else "questions"
+    revisions.record(session, response, actor.id, f"Added {noun} {refs}", [])
+    return question_rows(session, response_id)
+
+
+def find(session: Session, response_id: int, ref: str) -> Question:
+    key = normalise_ref(ref)
+    question = session.exec(
+        select(Question).where(Question.response_id == response_id, Question.ref == key)
+    ).first()
+    if question is None:
+        raise NotFound(f"this response has no question {ref!r}")
+    return question
+
+
+_UNSET = object()
+
+
+def update_question(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    ref: str,
+    *,
+    base_revision: int,
+    text: str | None = None,
+    not_answering: str | None = None,
+    word_limit: int | None | object = _UNSET,
+) -> Question:
+    """Change a question's wording, its not-answering reason or its word limit."""
+    response = get_response(session, response_id)
+    access.require_edit(actor, response)
+    question = find(session, response_id, ref)
+    if text is not None:
+        text = text.replace("\r\n", "\n").strip()
+        if not text:
+            raise Invalid("enter the question's text", field="text")
+        if len(text) > QUESTION_TEXT_MAX:
+            raise Invalid(
+                f"the question must be at most {QUESTION_TEXT_MAX:,} characters", field="text"
+            )
+    if not_answering is not None:
+        not_answering = not_answering.strip()
+        if len(not_answering) > REASON_MAX:
+            raise Invalid(
+                f"the reason must be at most {REASON_MAX:,} characters", field="not_answering"
+            )
+    if (
+        word_limit is not _UNSET
+        and word_limit is not None
+        and not (isinstance(word_limit, int) and 0 < word_limit <= WORD_LIMIT_MAX)
+    ):
+        raise Invalid(
+            f"the word limit must be a whole number from 1 to {WORD_LIMIT_MAX:,}",
+            field="word_limit",
+        )
+    claim_revision(session, response, base_revision)
+    if text is not None:
+        question.text = text
+    if not_answering is not None:
+        question.not_answering = not_answering
+    if word_limit is not _UNSET:
+        question.word_limit = word_limit  # type: ignore[assignment]
+    session.add(question)
+    session.flush()
+    if not_answering:
+        what = f"Marked question {question.ref} as not answered"
+    else:
+        what = f"Edited question {question.ref}"
+    revisions.record(session, response, actor.id, what, [])
+    return question
+
+
+def delete_question(
+    session: Session, actor: Actor, response_id: int, ref: str, base_revision: int
+) -> None:
+    """Remove a question; the positions that answered it stay, unlinked."""
+    response = get_response(session, response_id)
+    access.require_edit(actor, response)
+    question = find(session, response_id, ref)
+    claim_revision(session, response, base_revision)
+    session.exec(delete(PositionQuestion).where(col(PositionQuestion.question_id) == question.id))
+    session.delete(question)
+    session.flush()
+    revisions.record(session, response, actor.id, f"Removed question {question.ref}", [])

@@ -1,0 +1,71 @@
+"""Sign in with the organisation's OpenID Connect provider: the start and the callback."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ..accounts import oidc, sessions
+from ..accounts.links import audit
+from ..deps import OptionalActor, SessionDep
+from ..rendering.templates import render
+
+router = APIRouter(include_in_schema=False)
+KEPT = "oidc"  # what the signed session holds between the start and the callback
+
+
+def _refused(request: Request, message: str, status_code: int) -> Response:
+    return render(request, "auth/oidc_refused.html", {"message": message}, status_code=status_code)
+
+
+@router.get("/auth/oidc/start")
+def start(request: Request, _actor: OptionalActor) -> Response:
+    provider = oidc.provider_from(request.app.state.settings)
+    if provider is None:
+        return _refused(request, "Single sign-on is not set up here.", 404)
+    try:
+        url, kept = oidc.begin(provider)
+    except oidc.OidcRefused as exc:
+        return _refused(request, exc.message, exc.status_code)
+    request.session[KEPT] = kept
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/auth/oidc/callback")
+def callback(
+    request: Request,
+    session: SessionDep,
+    _actor: OptionalActor,
+    state: str = "",
+    code: str = "",
+) -> Response:
+    provider = oidc.provider_from(request.app.state.settings)
+    if provider is None:
+        return _refused(request, "Single sign-on is not set up here.", 404)
+    kept = request.session.pop(KEPT, None)  # one try per start: a replay finds nothing
+    expected = kept.get("state", "") if isinstance(kept, dict) else ""
+    if not expected or not state or not hmac.compare_digest(expected, state[:200]):
+        return _refused(
+            request,
+            "This sign-in did not start here, or it has been used already. "
+            "Start again from the sign-in page.",
+            400,
+        )
+    if not code or len(code) > 2000:
+        return _refused(request, "The sign-in provider sent no code. Start again.", 400)
+    address = sessions.client_address(request)
+    session.rollback()  # nothing held open while the provider answers
+    try:
+        claims = oidc.finish(provider, code, kept)
+        user = oidc.match_user(session, claims, provider.name)
+    except oidc.OidcRefused as exc:
+        audit(session, "oidc.refused", address=address)
+        session.commit()
+        return _refused(request, exc.message, exc.status_code)
+    assert user.id is not None
+    sessions.start_session(request, session, user.id, "oidc")
+    audit(session, "oidc.signed_in", email=user.email, user_id=user.id, address=address)
+    session.commit()
+    return RedirectResponse("/", status_code=303)

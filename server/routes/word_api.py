@@ -1,0 +1,99 @@
+"""Word in and out on the JSON API: import a draft, take a reviewed copy back (CONTRACT.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse
+
+from ..accounts.users import Actor
+from ..comments import access as comment_access
+from ..comments.wordapply import take_in
+from ..comments.wordreview import read_review
+from ..deps import ApiActor, SessionDep
+from ..drafting import access
+from ..drafting.draftfile import DraftFileError
+from ..drafting.responses import visible_response
+from ..drafting.transfer import import_draft
+from ..drafting.wordimport import MAX_FILE_BYTES, WordDraft, WordFileRefused, read_upload
+from ..errors import DomainError, Invalid
+from .api import ERRORS
+from .params import Id
+
+router = APIRouter(prefix="/api/v1", tags=["word"], responses=ERRORS)
+Upload = Annotated[UploadFile, File(description="a .docx (or, to import, a .md draft file)")]
+
+
+def upload_bytes(file: UploadFile) -> bytes:
+    """The file's bytes, refused past the stated limit without reading further."""
+    data = file.file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise WordFileRefused(
+            f"the file is larger than {MAX_FILE_BYTES // 1048576} MB", field="file"
+        )
+    if not data:
+        raise WordFileRefused("the file is empty", field="file")
+    return data
+
+
+def create_from(session: SessionDep, actor: Actor, word: WordDraft) -> dict[str, Any]:
+    """Create the response (one transaction; the conversion happened before it)."""
+    try:
+        response = import_draft(session, actor, word.draft)
+    except DraftFileError as exc:
+        session.rollback()
+        raise Invalid(exc.problem, field="file") from None
+    except DomainError:
+        session.rollback()
+        raise
+    session.commit()
+    return {
+        "id": response.id,
+        "title": response.title,
+        "positions": [p.heading for p in word.draft.positions],
+        "heading_level": word.level,
+        "warnings": word.warnings,
+        "url": f"/responses/{response.id}",
+    }
+
+
+@router.post("/responses/import", status_code=201)
+def import_response(
+    session: SessionDep,
+    actor: ApiActor,
+    file: Upload,
+    track_changes: Annotated[str, Form()] = "accept",
+    level: Annotated[int | None, Form(ge=1, le=6)] = None,
+    responding_to: Annotated[str, Form(max_length=300)] = "",
+) -> dict[str, Any]:
+    """Make a response from a Word file (or a draft file): its title, then one position
+    per heading at `level` (default: the highest level used more than once). Tracked
+    changes are accepted or rejected (`track_changes`). 422 with the reason for a
+    broken, encrypted, macro-enabled, oversized or zip-bomb file."""
+    access.require_create(actor)
+    word = read_upload(
+        file.filename or "",
+        upload_bytes(file),
+        track=track_changes,
+        level=level,
+        responding_to=responding_to,
+    )
+    return create_from(session, actor, word)
+
+
+@router.post("/responses/{response_id}/review-import", status_code=201)
+def review_import(
+    session: SessionDep, actor: ApiActor, file: Upload, response_id: int = Id()
+) -> JSONResponse:
+    """Take a reviewed review copy back: Word comments become comments on the passages
+    they span, replies become replies, tracked changes become suggested edits. 201 when
+    something was added, 200 when nothing was (say, the same file again); both list
+    what was added and what was skipped, and why."""
+    response = visible_response(session, actor, response_id)
+    comment_access.require_write(actor, response)
+    marks = read_review(upload_bytes(file), response_id)
+    outcome = take_in(session, actor, response_id, marks)
+    session.commit()
+    body = {"added": outcome.added, "skipped": outcome.skipped}
+    return JSONResponse(body, status_code=201 if outcome.added else 200)

@@ -1,0 +1,142 @@
+"""Single sign-on against a real OpenID Connect server (oidc-provider-mock on a
+loopback port): who gets in, who is refused, and forged or replayed callbacks."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from authlib.deprecate import AuthlibDeprecationWarning
+from sqlmodel import Session, select
+
+from server.app import create_app
+from server.models import User, UserSession
+from tests.conftest import Web
+
+from .conftest import text_of
+
+with warnings.catch_warnings():  # the mock provider still uses authlib.jose; Tabled does not
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from oidc_provider_mock import run_server_in_thread
+
+# Only the mock provider's own use of older Authlib interfaces is let through.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::authlib.deprecate.AuthlibDeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    with run_server_in_thread(require_nonce=True) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def sso_app(settings, engine, provider):  # type: ignore[no-untyped-def]
+    configured = settings.model_copy(
+        update={
+            "oidc_issuer": provider,
+            "oidc_client_id": "tabled",
+            "oidc_client_secret": "tabled-secret",
+            "oidc_name": "Council Account",
+            "base_url": "http://testserver",
+        }
+    )
+    return create_app(configured, engine)
+
+
+def _claims(provider: str, sub: str, **claims: object) -> None:
+    httpx.put(f"{provider}/users/{sub}", json=claims).raise_for_status()
+
+
+def _through_provider(client: Web, sub: str) -> str:
+    """Start at Tabled, let the provider's form approve `sub`; the callback path."""
+    start = client.get("/auth/oidc/start", follow_redirects=False)
+    assert start.status_code == 303
+    authorize = start.headers["location"]
+    assert "code_challenge=" in authorize and "nonce=" in authorize
+    reply = httpx.post(authorize, data={"sub": sub})
+    assert reply.status_code == 302, reply.text
+    back = urlsplit(reply.headers["location"])
+    assert back.path == "/auth/oidc/callback"
+    return f"{back.path}?{back.query}"
+
+
+def _signed_in_as(client: Web) -> str:
+    page = client.get("/", follow_redirects=False)
+    return page.text if page.status_code == 200 and "Hello," in page.text else ""
+
+
+def test_a_person_with_a_verified_email_signs_in_as_their_tabled_user(
+    sso_app, provider, people, engine
+):
+    _claims(provider, "ana-1", email="Member@Example.org", email_verified=True)
+    with Web(sso_app, base_url="http://testserver") as client:
+        assert "Sign in with Council Account" in client.get("/login").text
+        reply = client.get(_through_provider(client, "ana-1"), follow_redirects=False)
+        assert reply.status_code == 303
+        assert "Hello, Member" in _signed_in_as(client)
+    with Session(engine) as s:
+        methods = s.exec(select(UserSession.method).where(UserSession.user_id == people.member.id))
+        assert "oidc" in list(methods)
+
+
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        ({"email": "stranger@example.org", "email_verified": True}, "no Tabled account"),
+        ({"email": "member@example.org", "email_verified": False}, "verified email"),
+        ({"email": "member@example.org"}, "verified email"),
+    ],
+)
+def test_unknown_and_unverified_people_are_refused_and_nothing_is_made(
+    sso_app, provider, people, engine, claims, reason
+):
+    _claims(provider, "x-" + reason[:5].replace(" ", ""), **claims)
+    with Web(sso_app, base_url="http://testserver") as client:
+        reply = client.get(_through_provider(client, "x-" + reason[:5].replace(" ", "")))
+        assert reply.status_code == 403
+        assert reason in text_of(reply.text)
+        assert not _signed_in_as(client)
+    with Session(engine) as s:
+        assert s.exec(select(User).where(User.email == "stranger@example.org")).first() is None
+
+
+def test_a_deactivated_user_is_refused(sso_app, provider, people, browser_for):
+    admin = browser_for(people.admin)
+    admin.submit(f"/admin/users/{people.member.id}", {"name": "Member", "role": "member"})
+    _claims(provider, "gone", email="member@example.org", email_verified=True)
+    with Web(sso_app, base_url="http://testserver") as client:
+        reply = client.get(_through_provider(client, "gone"))
+        assert reply.status_code == 403 and "deactivated" in text_of(reply.text)
+
+
+def test_a_forged_or_missing_state_or_code_and_a_replayed_callback_get_400(
+    sso_app, provider, people
+):
+    _claims(provider, "ana-2", email="member@example.org", email_verified=True)
+    with Web(sso_app, base_url="http://testserver") as client:
+        path = _through_provider(client, "ana-2")
+        code = parse_qs(urlsplit(path).query)["code"][0]
+        forged = client.get(f"/auth/oidc/callback?state=forged&code={code}")
+        assert forged.status_code == 400 and "did not start here" in text_of(forged.text)
+        # The forged try used up this browser's start: the real callback is refused too.
+        assert client.get(path).status_code == 400
+    with Web(sso_app, base_url="http://testserver") as client:
+        assert client.get("/auth/oidc/callback").status_code == 400
+        path = _through_provider(client, "ana-2")
+        state = parse_qs(urlsplit(path).query)["state"][0]
+        assert client.get(f"/auth/oidc/callback?state={state}").status_code == 400
+    with Web(sso_app, base_url="http://testserver") as client:
+        path = _through_provider(client, "ana-2")
+        assert client.get(path, follow_redirects=False).status_code == 303
+        assert client.get(path).status_code == 400  # the same callback again: replayed
+
+
+def test_without_settings_there_is_no_sso_button_and_the_callback_says_so(web):
+    assert "Sign in with" not in web.get("/login").text
+    assert web.get("/auth/oidc/callback?state=a&code=b").status_code == 404
