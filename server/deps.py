@@ -15,6 +15,7 @@ from .accounts.sessions import actor_for_cookie
 from .accounts.tokens import actor_for_token
 from .accounts.users import Actor
 from .db import limiters, read_session
+from .drafting.access import require_create
 from .errors import DomainError
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token_for
 
@@ -142,6 +143,22 @@ def require_token(request: Request, actor: Actor | None) -> Actor:
 
 
 ApiActor = Annotated[Actor, Depends(api_actor)]
+
+
+# Dependencies run before FastAPI reads a form or file, so a person who may not
+# create a response is refused before anything they sent is looked at.
+async def creator(actor: CurrentActor) -> Actor:  # no I/O: no thread hop
+    require_create(actor)
+    return actor
+
+
+async def api_creator(actor: ApiActor) -> Actor:  # no I/O: no thread hop
+    require_create(actor)
+    return actor
+
+
+CreatorActor = Annotated[Actor, Depends(creator)]
+ApiCreatorActor = Annotated[Actor, Depends(api_creator)]
 
 
 async def check_csrf(request: Request) -> None:

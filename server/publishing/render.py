@@ -115,7 +115,7 @@ def _typst_facts(
         facts["logo"] = meta_code(typst_string(logo[0]))
         facts["logo-alt"] = meta_code(typst_string(f"{body.name} logo" if body.name else "Logo"))
     if edition.draft:
-        facts["draft"] = meta_code("true")
+        facts["unpublished"] = meta_code("true")
     return facts
 
 

@@ -11,22 +11,31 @@ from ..accounts.users import Actor
 from ..comments import access as comment_access
 from ..comments.wordapply import take_in
 from ..comments.wordreview import read_review
-from ..deps import ApiActor, SessionDep
-from ..drafting import access
+from ..deps import ApiActor, ApiCreatorActor, SessionDep
 from ..drafting.draftfile import DraftFileError
 from ..drafting.responses import visible_response
 from ..drafting.transfer import import_draft
 from ..drafting.wordimport import MAX_FILE_BYTES, WordDraft, WordFileRefused, read_upload
 from ..errors import DomainError, Invalid
-from .api import ERRORS
+from .api import ERRORS, Problem
 from .params import Id
 
-router = APIRouter(prefix="/api/v1", tags=["word"], responses=ERRORS)
-Upload = Annotated[UploadFile, File(description="a .docx (or, to import, a .md draft file)")]
+# A body that is not multipart at all is refused by the framework before any route
+# runs, with 400 and the reason.
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": Problem, "description": "the multipart body could not be read"},
+}
+router = APIRouter(prefix="/api/v1", tags=["word"], responses=UPLOAD_ERRORS)
+# Optional to FastAPI so that who may send it is checked first; a missing file is
+# then refused by upload_bytes with the reason.
+Upload = Annotated[UploadFile | None, File(description="a .docx (or, to import, a .md draft file)")]
 
 
-def upload_bytes(file: UploadFile) -> bytes:
+def upload_bytes(file: UploadFile | None) -> bytes:
     """The file's bytes, refused past the stated limit without reading further."""
+    if file is None:
+        raise WordFileRefused("choose a file to upload", field="file")
     data = file.file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise WordFileRefused(
@@ -61,8 +70,8 @@ def create_from(session: SessionDep, actor: Actor, word: WordDraft) -> dict[str,
 @router.post("/responses/import", status_code=201)
 def import_response(
     session: SessionDep,
-    actor: ApiActor,
-    file: Upload,
+    actor: ApiCreatorActor,
+    file: Upload = None,
     track_changes: Annotated[str, Form()] = "accept",
     level: Annotated[int | None, Form(ge=1, le=6)] = None,
     responding_to: Annotated[str, Form(max_length=300)] = "",
@@ -71,9 +80,8 @@ def import_response(
     per heading at `level` (default: the highest level used more than once). Tracked
     changes are accepted or rejected (`track_changes`). 422 with the reason for a
     broken, encrypted, macro-enabled, oversized or zip-bomb file."""
-    access.require_create(actor)
     word = read_upload(
-        file.filename or "",
+        (file.filename if file else "") or "",
         upload_bytes(file),
         track=track_changes,
         level=level,
@@ -84,7 +92,7 @@ def import_response(
 
 @router.post("/responses/{response_id}/review-import", status_code=201)
 def review_import(
-    session: SessionDep, actor: ApiActor, file: Upload, response_id: int = Id()
+    session: SessionDep, actor: ApiActor, file: Upload = None, response_id: int = Id()
 ) -> JSONResponse:
     """Take a reviewed review copy back: Word comments become comments on the passages
     they span, replies become replies, tracked changes become suggested edits. 201 when

@@ -11,8 +11,7 @@ from fastapi.responses import Response
 from ..comments import access as comment_access
 from ..comments.wordapply import take_in
 from ..comments.wordreview import read_review
-from ..deps import Csrf, CurrentActor, SessionDep
-from ..drafting import access
+from ..deps import CreatorActor, Csrf, CurrentActor, SessionDep
 from ..drafting.draftfile import DraftFileError, parse_draft, render_draft
 from ..drafting.responses import visible_response
 from ..drafting.transfer import import_draft
@@ -38,22 +37,20 @@ def _form(
 
 
 @router.get("/responses/import")
-def import_form(request: Request, actor: CurrentActor) -> Response:
-    access.require_create(actor)
+def import_form(request: Request, actor: CreatorActor) -> Response:
     return _form(request, {"track_changes": "accept", "level": ""}, {})
 
 
 @router.post("/responses/import", dependencies=[Csrf])
 def import_preview(
     request: Request,
-    actor: CurrentActor,
-    file: Upload,
+    actor: CreatorActor,
+    file: Upload = None,
     track_changes: Text = "accept",
     level: Text = "",
     responding_to: Text = "",
 ) -> Response:
     """Read the file and show how it splits; nothing is created yet."""
-    access.require_create(actor)
     values = {"track_changes": track_changes, "level": level, "responding_to": responding_to}
     try:
         chosen = int(level) if level.strip() else None
@@ -63,7 +60,7 @@ def import_preview(
         return _form(request, values, {"level": "choose a heading level from 1 to 6"}, 422)
     try:
         word = read_upload(
-            file.filename or "",
+            (file.filename if file else "") or "",
             upload_bytes(file),
             track=track_changes,
             level=chosen,
@@ -77,10 +74,9 @@ def import_preview(
 
 @router.post("/responses/import/create", dependencies=[Csrf])
 def import_create(
-    request: Request, session: SessionDep, actor: CurrentActor, draft: Text = ""
+    request: Request, session: SessionDep, actor: CreatorActor, draft: Text = ""
 ) -> Response:
     """Create the response from the previewed split (the draft file the preview made)."""
-    access.require_create(actor)
     try:
         response = import_draft(session, actor, parse_draft(draft))
     except (DraftFileError, DomainError) as exc:
@@ -110,7 +106,7 @@ def review_import(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
-    file: Upload,
+    file: Upload = None,
     response_id: int = Id(),
 ) -> Response:
     """Take a reviewed copy back and show what was added and what was skipped."""

@@ -97,7 +97,7 @@ def test_the_position_form_offers_the_questions_and_saves_the_choice(
 
 
 def test_a_reader_sees_a_question_added_after_the_page_was_kept(browser_for, people, small, look):
-    reader = browser_for(people.futures)
+    reader = browser_for(people.director2)  # a draft: other directors read it, reviewers not yet
     assert "Is the aim right?" not in reader.get(f"/responses/{small}").text
     director = browser_for(people.director)
     director.submit(

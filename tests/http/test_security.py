@@ -133,6 +133,20 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/responses/{response_id}/questions/{ref}/delete"): "owner",
     ("GET", "/responses/{response_id}/submission.csv"): "reader",
     ("GET", "/responses/{response_id}/submission.docx"): "reader",
+    ("GET", "/responses/{response_id}/preview.pdf"): "reader",
+    # Word: a director imports a draft; whoever may comment takes a review copy and
+    # brings it back.
+    ("GET", "/responses/import"): "creator",
+    ("POST", "/responses/import"): "creator",
+    ("POST", "/responses/import/create"): "creator",
+    ("POST", "/api/v1/responses/import"): "creator",
+    ("GET", "/responses/{response_id}/review.docx"): "commenter",
+    ("POST", "/responses/{response_id}/review-import"): "commenter",
+    ("POST", "/api/v1/responses/{response_id}/review-import"): "commenter",
+    # Each person's own notification settings.
+    ("POST", "/account/digest"): "signed_in",
+    ("POST", "/account/feed-token"): "signed_in",
+    ("POST", "/account/feed-token/revoke"): "signed_in",
 }
 
 ROLES = ["anonymous", "member", "futures", "council", "other_director", "owner", "admin"]
@@ -393,8 +407,13 @@ def test_each_stage_shows_each_role_exactly_what_it_may_read(
     yet); everyone else is refused - a plain member at every stage, published
     included, except the response page, which sends them to the library."""
     rid = import_draft(people.director)
-    from server.drafting.responses import positions_of
+    from server.drafting.question_store import add_block
+    from server.drafting.responses import get_response, positions_of
 
+    add_block(
+        session, people.director, rid, "Question 1: Is it?", get_response(session, rid).revision
+    )
+    session.commit()
     ids = {
         "response_id": rid,
         "position_id": positions_of(session, rid)[0].id,
@@ -406,6 +425,7 @@ def test_each_stage_shows_each_role_exactly_what_it_may_read(
         "token_id": 1,
         "comment_id": _a_comment(session, people.director, rid),
         "key": "general",
+        "ref": "1",
     }
     _into(stage, rid, session, people, look)
     pages = _clients(app, session, people, browser_for, api=False)
@@ -457,6 +477,7 @@ def test_a_plain_member_can_change_nothing_at_any_stage(
         "position_id": positions_of(session, rid)[0].id,
         "number": 1,
         "comment_id": _a_comment(session, people.director, rid),
+        "ref": "1",
     }
     _into(stage, rid, session, people, look)
     before = look.state(rid)

@@ -48,7 +48,10 @@ def test_an_app_made_with_its_own_settings_names_its_body_and_links_to_its_site(
     mail = session.exec(select(OutboxMessage)).all()
     assert mail, "submitting tells the reviewers"
     links = {link for m in mail for link in re.findall(r"https?://\S+", m.body)}
-    assert links and all(link.startswith(f"{SITE}/responses/{small}") for link in links)
+    # Reviewers are sent to the working document; the new briefing, to the library.
+    assert links and all(
+        link.startswith((f"{SITE}/responses/{small}", f"{SITE}/library/{small}")) for link in links
+    )
 
 
 def test_hiding_a_comment_tells_its_author_with_a_link_to_this_site(

@@ -42,7 +42,7 @@ def _prepare(api, rid: int) -> None:  # type: ignore[no-untyped-def]
 
 def test_submission_csv_has_one_row_per_question_in_order(api_for, browser_for, people, small):
     _prepare(api_for(people.director), small)
-    reader = browser_for(people.futures)
+    reader = browser_for(people.director2)  # a draft: other directors read it, reviewers not yet
     reply = reader.get(f"/responses/{small}/submission.csv")
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("text/csv")
