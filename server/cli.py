@@ -198,6 +198,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         proxy_headers=True,
         log_level="info",
         access_log=False,  # our request log (server/observability.py) has the request id
+        # uvicorn kills a worker that misses a 5 s ping, and a worker still importing the
+        # app on a busy host misses it: it would be killed and restarted over and over.
+        timeout_worker_healthcheck=30,
     )
 
 
