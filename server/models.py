@@ -356,7 +356,7 @@ class WordImport(SQLModel, table=True):
 
 
 # Declared with the tables: a write to what a page shows marks the page changed.
-from .rendering import freshness as _freshness  # noqa: E402, F401
+from . import freshness as _freshness  # noqa: E402, F401
 
 
 class AccountLink(SQLModel, table=True):

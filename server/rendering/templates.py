@@ -11,9 +11,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
-from .authoring import word_count, words_in
-from .diff import diff_html
-from .markdown import render_markdown
+from ..text.authoring import word_count, words_in
+from ..text.diff import diff_html
+from ..text.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 

@@ -20,12 +20,13 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import access, anchors, rendered, report, service, suggestions, threads
+from ..comments import access, anchors, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import DomainError, NotFound
 from ..models import Comment
 from ..models import Response as ResponseRow
+from ..rendering import comments as rendered
 from ..rendering.templates import is_htmx, render
 from ..themes.service import slugify
 from ..workflow.registry import workflow_for

@@ -29,6 +29,11 @@ CACHE_PRIVATE = "private, max-age=31536000, immutable"
 HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
 
+def is_public(request: Request) -> bool:
+    """Whether visitors who are not signed in may read the library (TABLED_LIBRARY_PUBLIC)."""
+    return bool(request.app.state.settings.library_public)
+
+
 def _etag(file: StoredFile) -> str:
     return f'"{file.sha256}"'
 

@@ -4,10 +4,10 @@ bounded by the bytes it holds, whatever it keeps."""
 from __future__ import annotations
 
 from server.app import create_app
+from server.cache import ENTRY_OVERHEAD, ByteCache
 from server.comments import anchors, threads
 from server.config import Settings
 from server.publishing.filecache import FILES
-from server.rendering.cache import ENTRY_OVERHEAD, ByteCache
 from server.rendering.document import CSRF_SLOT
 from server.rendering.page_cache import CachedPage, cut
 
