@@ -27,10 +27,10 @@ from ..errors import DomainError, NotFound
 from ..models import Comment
 from ..models import Response as ResponseRow
 from ..rendering import comments as rendered
-from ..rendering.templates import is_htmx, render
+from ..rendering.templates import htmx_target, htmx_trigger, is_htmx, render
 from ..themes.service import slugify
 from ..workflow.registry import workflow_for
-from .conditional import client_has
+from .conditional import revalidate
 from .forms import field_errors, redirect
 from .params import Id, QueryId, optional_form_id
 
@@ -58,7 +58,7 @@ def board_of(
 
 def _slot(request: Request) -> str:
     """Where a form sits on the page: the htmx target, or a page of its own."""
-    named = request.query_params.get("slot") or request.headers.get("HX-Target") or ""
+    named = request.query_params.get("slot") or htmx_target(request)
     return named if _SLOT.match(named) else PAGE_SLOT
 
 
@@ -72,12 +72,9 @@ def _partial(
 ) -> Response:
     """A form: alone for htmx (swapped into its slot), else inside a page."""
     if is_htmx(request):
-        reply = render(request, partial, context)
-        if status != 200:
-            # htmx swaps only successes: the refusal is sent as one, into the form's slot.
-            reply.headers["HX-Retarget"] = f"#{context['slot']}"
-            reply.headers["HX-Reswap"] = "innerHTML"
-        return reply
+        return render(
+            request, partial, context, status_code=status, refused_into=f"#{context['slot']}"
+        )
     return render(request, page, {**context, "partial": partial}, status_code=status)
 
 
@@ -482,11 +479,10 @@ def comments_stamp(
     trigger that makes each section ask again (those unchanged answer 304)."""
     response = visible_response(session, actor, response_id)
     access.require_read(actor, response)
-    etag = f'"{rendered.stamp(response)}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if client_has(request, etag):
-        return Response(status_code=304, headers=headers)
-    headers["HX-Trigger"] = "tbl-comments-changed"
+    not_modified, headers = revalidate(request, f'"{rendered.stamp(response)}"')
+    if not_modified:
+        return not_modified
+    htmx_trigger(headers, "tbl-comments-changed")
     return Response(status_code=204, headers=headers)
 
 
@@ -505,10 +501,9 @@ def comments_section(
         return Response(status_code=204)
     if key not in board.sections:
         raise NotFound(f"this response has no comments section {key!r}")
-    etag = f'"{board.etags[key]}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if client_has(request, etag):
-        return Response(status_code=304, headers=headers)
+    not_modified, headers = revalidate(request, f'"{board.etags[key]}"')
+    if not_modified:
+        return not_modified
     own = rendered.own_changeable(board, actor, response)
     return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)
 

@@ -36,7 +36,7 @@ from ..themes.service import slugify
 from ..workflow import service as workflow_service
 from ..workflow.kinds import StageKind
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
-from .conditional import client_has
+from .conditional import revalidate
 from .forms import field_errors, pop_flash, redirect
 from .params import Id
 
@@ -220,9 +220,9 @@ def _response_page(request: Request, response_id: int) -> Response:
     token = request.state.csrf_token
     # A reload or Back on a slow phone line costs a 304, not 700 KB, when nothing changed;
     # no-cache makes the browser ask every time, so a change always shows.
-    headers = {"ETag": page.etag(token), "Cache-Control": "private, no-cache"}
-    if client_has(request, headers["ETag"]):
-        return Response(status_code=304, headers=headers)
+    not_modified, headers = revalidate(request, page.etag(token))
+    if not_modified:
+        return not_modified
     return HTMLResponse(page.filled(token), headers=headers)
 
 
