@@ -1,6 +1,6 @@
 """Comments on the response page: the forms (fetched when wanted), posting, live refresh.
 
-The threads themselves come shared and ready-made from comments.rendered; every
+The threads themselves come shared and ready-made from rendering/comments.py; every
 form is fetched on demand - into a slot beside the thread or paragraph with
 htmx, or as a page of its own without JavaScript - so the page stays light with
 hundreds of comments. Posting works as a plain POST and redirect; with htmx the
