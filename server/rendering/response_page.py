@@ -28,6 +28,8 @@ def document_context(
     response: ResponseRow,
     csrf_token: str | None = None,
 ) -> dict[str, Any]:
+    """What responses/page.html shows, for this reader (the pages and workflow routes
+    share it; csrf_token is the request's unless the page is being kept)."""
     assert response.id is not None
     workflow = workflow_for(response)
     if csrf_token is None:
