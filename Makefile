@@ -64,10 +64,11 @@ lock: $(BIN)/python ## pin every Python dependency again, with hashes, after cha
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the import layers (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy server
+	$(BIN)/lint-imports --no-logo
 
 fmt: install ## format the code
 	$(BIN)/ruff format .

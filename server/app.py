@@ -15,17 +15,17 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from .accounts.sessions import COOKIE_FIELD
+from .cache import ByteCache
 from .comments import anchors, threads
-from .comments.rendered import RenderedBoard
 from .config import PROJECT_ROOT, Settings, get_settings
+from .cookies import COOKIE_FIELD
 from .db import THREADS, make_engine
 from .deps import NotSignedIn
 from .errors import DomainError
 from .notifications.delivery import delivering
 from .observability import RequestId, configure_logging
 from .publishing.filecache import FILES
-from .rendering.cache import ByteCache
+from .rendering.comments import RenderedBoard
 from .rendering.document import RenderedDocument
 from .rendering.page_cache import CachedPage
 from .rendering.templates import render

@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_name: str = ""
-    # Memory for the caches of one server process, in bytes (server/rendering/cache.py).
+    # Memory for the caches of one server process, in bytes (server/cache.py).
     page_cache_bytes: int = 96 * 1024 * 1024
     comments_cache_bytes: int = 64 * 1024 * 1024
     document_cache_bytes: int = 64 * 1024 * 1024

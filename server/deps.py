@@ -11,9 +11,9 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from .accounts.sessions import actor_for_cookie
 from .accounts.tokens import actor_for_token
 from .accounts.users import Actor
+from .cookies import actor_for_cookie
 from .db import limiters, read_session
 from .drafting.access import require_create
 from .errors import DomainError

@@ -104,7 +104,7 @@ class Response(SQLModel, table=True):
     # Counts entries into review stages, so approvals never carry into a new round.
     review_round: int = 0
     # The page serial: bumped by every write to anything the response's page shows
-    # (rendering/freshness.py), so a page kept in memory can tell it is current.
+    # (server/freshness.py), so a page kept in memory can tell it is current.
     comment_serial: int = 0
     # Every stage the response has entered, space-separated: who may read a draft
     # can depend on the workflow having handed it to a group's stage once.
@@ -356,7 +356,7 @@ class WordImport(SQLModel, table=True):
 
 
 # Declared with the tables: a write to what a page shows marks the page changed.
-from .rendering import freshness as _freshness  # noqa: E402, F401
+from . import freshness as _freshness  # noqa: E402, F401
 
 
 class AccountLink(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -129,6 +130,13 @@ class InvalidInput(BaseModel):
     """422: the fields that failed validation, or one message from a domain check."""
 
     detail: list[InputIssue] | str
+
+
+# The error answers every /api/v1 router declares in OpenAPI (one place for all of them).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    **{code: {"model": Problem} for code in (401, 403, 404, 409)},
+    422: {"model": InvalidInput},
+}
 
 
 class ActionIn(Strict):

@@ -3,8 +3,8 @@
 The browser's signed cookie carries only a random key; the record it names says
 whose session it is and whether it still counts. Ending a record (signing out,
 changing the password, being deactivated, or from the account page) stops every
-copy of that cookie on its next request. Any way of proving who you are (a
-password today, a sign-on provider later) starts a session with start_session."""
+copy of that cookie on its next request. The browser's side - the cookie, and
+start_session, which any way of proving who you are calls - is server/cookies.py."""
 
 from __future__ import annotations
 
@@ -21,19 +21,16 @@ from sqlalchemy import Select, bindparam, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
-from starlette.requests import HTTPConnection
 
 from ..db import is_sqlite
 from ..errors import NotFound
 from ..models import User, UserSession, utcnow
-from ..security import csrf_token_for
 from .users import Actor, active_actor_rows, actor_of_rows, end_sessions
 
-__all__ = ["end_sessions", "start_session"]
+__all__ = ["end_sessions"]
 
 log = logging.getLogger("tabled.sessions")
 
-COOKIE_FIELD = "sid"  # the session key's name inside the signed cookie
 # How stale "last seen" may get before a request writes it again: one small write per
 # browser per interval, instead of one per request.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -44,11 +41,6 @@ TOUCH_WAIT_MS = 200
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def client_address(connection: HTTPConnection) -> str:
-    """The address a request came from (the proxy's client when uvicorn trusts it)."""
-    return (connection.client.host if connection.client else "")[:64]
 
 
 def create_session(
@@ -67,35 +59,6 @@ def create_session(
     )
     session.flush()
     return key
-
-
-def remember(connection: HTTPConnection, key: str) -> None:
-    """Give the browser a fresh cookie holding only this key (and a new CSRF token):
-    whatever the cookie held before, a fixed session included, is dropped."""
-    connection.session.clear()
-    connection.session[COOKIE_FIELD] = key
-    csrf_token_for(connection.session)
-
-
-def start_session(
-    connection: HTTPConnection, session: Session, user_id: int, method: str = "password"
-) -> str:
-    """Sign this browser in as the user: a session record, and the cookie naming it.
-    The caller commits."""
-    key = create_session(
-        session,
-        user_id,
-        method=method,
-        user_agent=connection.headers.get("user-agent", ""),
-        address=client_address(connection),
-    )
-    remember(connection, key)
-    return key
-
-
-def key_of(connection: HTTPConnection) -> str | None:
-    key = connection.session.get(COOKIE_FIELD)
-    return key if isinstance(key, str) and 0 < len(key) <= 100 else None
 
 
 @cache  # built once: making the statement cost more than running it (bench/run.py)
@@ -131,24 +94,6 @@ def actor_for_key(session: Session, key: str, *, max_idle_seconds: int) -> Vouch
     if actor is None:
         return None
     return Vouched(actor, rows[0][-2], rows[0][-1])
-
-
-def actor_for_cookie(connection: HTTPConnection, session: Session) -> Actor | None:
-    """Who the browser's session cookie names, or None (and the cookie is emptied) when
-    it names nobody who may act now. Sets connection.state.session_id."""
-    key = key_of(connection)
-    if key is None:
-        return None
-    state = connection.app.state
-    vouched = actor_for_key(session, key, max_idle_seconds=state.settings.session_max_age)
-    if vouched is None:  # signed out, ended, idle too long, deleted or deactivated
-        connection.session.clear()
-        return None
-    connection.state.session_id = vouched.session_id
-    if connection.scope.get("method") in ("GET", "HEAD"):
-        # Only reads: a writing request may hold the database's write lock already.
-        touch_if_stale(state.engine, vouched)
-    return vouched.actor
 
 
 def touch_if_stale(engine: Engine, vouched: Vouched) -> None:

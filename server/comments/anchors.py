@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ..rendering.cache import ByteCache, text_bytes
-from ..rendering.markdown import parser
+from ..cache import ByteCache, text_bytes
+from ..text.markdown import parser
 
 ATTACHED = "attached"
 CHANGED = "changed"

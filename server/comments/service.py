@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..notifications.comment_events import comment_posted, decision_recorded
 from ..notifications.service import notify
-from ..rendering.markdown import render_markdown
+from ..text.markdown import render_markdown
 from . import access, anchors, suggestions
 
 BODY_MAX = 20_000

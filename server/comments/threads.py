@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, func, select
 
 from ..accounts.users import Actor
+from ..cache import ByteCache, text_bytes
 from ..drafting.access import is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Comment, CommentStatus, Disposition, Response, User
-from ..rendering.cache import ByteCache, text_bytes
 from ..workflow.registry import workflow_for
 from . import access, anchors
 

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET  # noqa: S405  (parts come through xml_part)
 
+from ..drafting.wordexport import RESPONSE_PROPERTY
 from ..drafting.wordimport import WordFileRefused, open_docx, xml_part
 from . import anchors
 
@@ -24,8 +25,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 MAX_ITEMS = 500
-RESPONSE_PROPERTY = "tabled-response-id"
-REVISION_PROPERTY = "tabled-revision"
 
 
 @dataclass

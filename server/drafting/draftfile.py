@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from ..rendering.markdown import parser
+from ..text.markdown import parser
 from .questions import REF_MAX, normalise_ref
 
 THEMES_PREFIX = "themes:"

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, delete, select
 from ..accounts.users import Actor
 from ..errors import Invalid, NotFound
 from ..models import Position, PositionTheme, Response, Revision
-from ..rendering.markdown import render_markdown
+from ..text.markdown import render_markdown
 from ..textfields import check_line
 from ..themes import service as themes
 from ..workflow.registry import get_workflow

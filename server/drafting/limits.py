@@ -1,7 +1,7 @@
 """Sizes a person can type; larger input is refused with a message."""
 
 from ..errors import Invalid
-from ..rendering.markdown import MAX_DEPTH, too_deep
+from ..text.markdown import MAX_DEPTH, too_deep
 
 TITLE_MAX = 300
 PUBLISHER_MAX = 200

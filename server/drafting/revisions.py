@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import NotFound
 from ..models import Response, Revision, User
-from ..rendering.diff import diff_html, has_changes, word_diff
+from ..text.diff import diff_html, has_changes, word_diff
 from .question_links import snapshot as questions_snapshot
 from .responses import PositionView, positions_of
 

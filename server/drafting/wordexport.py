@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from ..comments.wordreview import RESPONSE_PROPERTY, REVISION_PROPERTY
 from ..models import Response
-from ..publishing.engines import run_pandoc
+from ..text.engines import run_pandoc
 from .responses import positions_of
 
 # The draft's own Markdown dialect, with every raw passthrough off.
 MARKDOWN_IN = "commonmark_x-raw_attribute-raw_html+footnotes+pipe_tables"
+# The custom properties naming the copy's response and revision; comments/wordreview.py
+# reads them back from a reviewed copy.
+RESPONSE_PROPERTY = "tabled-response-id"
+REVISION_PROPERTY = "tabled-revision"
 
 
 def review_markdown(session: Session, response: Response) -> str:

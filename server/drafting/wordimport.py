@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405  (only after the zip checks below)
 
 from ..errors import Invalid, RenderFailed
-from ..publishing.engines import run_pandoc
+from ..text.engines import run_pandoc
 from .draftfile import THEMES_PREFIX, Draft, DraftFileError, DraftPosition, parse_draft
 
 # Limits, stated in the README: a 60-position response with a few images is under 2 MB.

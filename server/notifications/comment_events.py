@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
-from ..comments.mentions import can_read_comments, mentioned_people
 from ..models import Comment, Disposition, Response
+from .mentions import can_read_comments, mentioned_people
 from .service import notify
 
 EXCERPT_MAX = 500

@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..rendering.diff import diff_html, has_changes, word_diff
+from ..text.diff import diff_html, has_changes, word_diff
 
 
 @dataclass

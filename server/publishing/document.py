@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..rendering.markdown import SAFE_SCHEMES
+from ..text.markdown import SAFE_SCHEMES
 from . import mdtree
 
 Node = dict[str, Any]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 
-from ..rendering.cache import ByteCache
+from ..cache import ByteCache
 
 MAX_BYTES = 64 * 2**20  # per worker; the 60-position briefing's PDF is about 0.5 MiB
 

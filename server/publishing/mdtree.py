@@ -21,7 +21,7 @@ from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
-from ..rendering.markdown import SAFE_SCHEMES, parser
+from ..text.markdown import SAFE_SCHEMES, parser
 
 Node = dict[str, Any]
 NO_ATTR: list[Any] = ["", [], []]

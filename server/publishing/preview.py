@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ..cache import ByteCache
 from ..models import Response
-from ..rendering.cache import ByteCache
 from .identity import Body
 from .render import Edition, long_date, render_pdf
 from .service import latest_version

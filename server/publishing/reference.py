@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .engines import run_pandoc
+from ..text.engines import run_pandoc
 from .identity import DEFAULT_COLOUR, readable
 
 FONT = "Arial"  # on every Windows and Mac; LibreOffice substitutes Liberation Sans

@@ -18,7 +18,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..config import PROJECT_ROOT
 from ..errors import RenderFailed
-from ..rendering.markdown import SAFE_SCHEMES
+from ..text.engines import compile_pdf, font_folders, run_pandoc
+from ..text.markdown import SAFE_SCHEMES
 from .document import (
     Node,
     briefing_tree,
@@ -27,7 +28,6 @@ from .document import (
     parse_snapshot,
     typst_string,
 )
-from .engines import compile_pdf, font_folders, run_pandoc
 from .html_numbers import number_paragraphs, split_first_list
 from .identity import body_of, logo_file, readable
 from .reference import reference_docx

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ..drafting.question_links import questions_of
 from ..drafting.responses import positions_of
 from ..models import Response
-from ..rendering.markdown import render_markdown
+from ..text.markdown import render_markdown
 from ..themes.service import list_themes
 from .identity import Body
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from ..drafting.submission import Entry
+from ..text.engines import run_pandoc
 from .document import Node, header, meta_text, para, parse_chunks, text_inlines
-from .engines import run_pandoc
 from .render import LAYOUT
 
 

@@ -1,1 +1,1 @@
-"""Turning stored text into HTML pages, Markdown fragments and diffs."""
+"""The views: the one Jinja2 environment and render(), page models, fragments and kept pages."""

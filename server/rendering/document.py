@@ -20,13 +20,13 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import rendered
+from ..cache import text_bytes
 from ..drafting import access
 from ..drafting.coverage import coverage
 from ..drafting.question_links import refs_by_position
 from ..drafting.responses import PositionView, positions_of
 from ..models import Response, Theme
-from .cache import text_bytes
+from . import comments as rendered
 from .templates import templates
 
 # Stands in for the CSRF token in HTML built to be shared; filled in when it is sent.

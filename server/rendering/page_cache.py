@@ -32,10 +32,10 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
 from ..accounts.users import Actor
+from ..cache import ByteCache
 from ..errors import NotFound
 from ..models import Response
 from ..workflow.panel import is_overdue
-from .cache import ByteCache
 from .document import CSRF_SLOT
 
 

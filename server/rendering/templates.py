@@ -11,9 +11,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
-from .authoring import word_count, words_in
-from .diff import diff_html
-from .markdown import render_markdown
+from ..text.authoring import word_count, words_in
+from ..text.diff import diff_html
+from ..text.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 
@@ -44,7 +44,26 @@ templates.env.globals["words_in"] = words_in
 
 
 def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request. Asking makes the answer depend on it, so render()
+    then says so (Vary: HX-Request): a cache must not hand a fragment to a page load."""
+    request.state.varies_by_htmx = True
     return request.headers.get("HX-Request") == "true"
+
+
+def htmx_target(request: Request) -> str:
+    """The id of the element htmx will swap the answer into ("" when none is named)."""
+    return request.headers.get("HX-Target", "")
+
+
+def htmx_trigger(headers: dict[str, str], event: str) -> None:
+    """Ask the page's htmx to fire `event` (each listener then fetches what it shows)."""
+    headers["HX-Trigger"] = event
+
+
+def _vary(response: HTMLResponse, header: str) -> None:
+    present = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
+    if header.lower() not in (v.lower() for v in present):
+        response.headers["Vary"] = ", ".join([*present, header])
 
 
 def _page_context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
@@ -69,11 +88,22 @@ def render(
     *,
     partial: str | None = None,
     status_code: int = 200,
+    refused_into: str | None = None,
 ) -> HTMLResponse:
-    """Render a page; for an htmx request with a partial named, only that partial."""
+    """Render a page; for an htmx request with a partial named, only that partial.
+    With `refused_into` (an element's #id), an htmx answer that is a refusal (any
+    status but 200) goes out as a success swapped into that element, since htmx swaps
+    only successes; without htmx the status stands."""
     ctx = _page_context(request, context)
-    name = partial if partial and is_htmx(request) else template
-    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
-    if partial:
-        response.headers["Vary"] = "HX-Request"
+    htmx = is_htmx(request) if partial or refused_into else False
+    name = partial if partial and htmx else template
+    headers: dict[str, str] = {}
+    if htmx and refused_into and status_code != 200:
+        headers = {"HX-Retarget": refused_into, "HX-Reswap": "innerHTML"}
+        status_code = 200
+    response = templates.TemplateResponse(
+        request, name, ctx, status_code=status_code, headers=headers or None
+    )
+    if getattr(request.state, "varies_by_htmx", False):
+        _vary(response, "HX-Request")
     return response

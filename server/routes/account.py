@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from .. import cookies
 from ..accounts import feed_tokens, sessions, tokens, users
 from ..accounts.passwords import hash_password, verify_password
 from ..deps import Csrf, CurrentActor, SessionDep
@@ -93,7 +94,7 @@ def change_password(
         return _page(request, session, actor, errors={field: exc.message}, status_code=422)
     new_hash = hash_password(new_password)  # before the writes: Argon2 is slow
     users.set_password_hash(session, actor.id, new_hash)
-    sessions.start_session(request, session, actor.id)
+    cookies.start_session(request, session, actor.id)
     session.commit()
     return redirect("/account", "Password changed: you are signed out everywhere else.", request)
 

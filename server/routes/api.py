@@ -24,10 +24,10 @@ from ..models import Response as ResponseRow
 from ..notifications.mailer import deliver_in_background
 from ..rendering.templates import templates
 from ..schemas import (
+    ERRORS,
     ActionIn,
     ActionOut,
     HistoryOut,
-    InvalidInput,
     Owner,
     PositionIn,
     PositionOut,
@@ -46,10 +46,6 @@ from ..workflow import service as workflow_service
 from ..workflow.registry import DEFAULT_WORKFLOW
 from .params import Id, QueryId
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    **{code: {"model": Problem} for code in (401, 403, 404, 409)},
-    422: {"model": InvalidInput},
-}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 health = APIRouter()
 docs = APIRouter(include_in_schema=False)

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts import oidc, sessions
+from .. import cookies
+from ..accounts import oidc
 from ..accounts.signin import Throttle, sign_in
 from ..accounts.users import end_sessions
 from ..deps import Csrf, OptionalActor, SessionDep
@@ -53,7 +54,7 @@ def login(
             request.app.state.engine,
             email=email,
             password=password,
-            address=sessions.client_address(request),
+            address=cookies.client_address(request),
             user_agent=request.headers.get("user-agent", ""),
             throttle=_throttle(request),
         )
@@ -73,7 +74,7 @@ def login(
         if isinstance(exc, Throttled) and isinstance(exc.extra, int):
             page.headers["Retry-After"] = str(exc.extra)  # seconds
         return page
-    sessions.remember(request, signed.key)  # a fresh cookie on sign-in: no fixation
+    cookies.remember(request, signed.key)  # a fresh cookie on sign-in: no fixation
     return redirect(safe_next(next))
 
 

@@ -10,8 +10,7 @@ from ..comments import access, service, suggestions, threads
 from ..deps import ApiActor, SessionDep
 from ..drafting.responses import positions_of, visible_response
 from ..models import Response as ResponseRow
-from ..schemas import AnchorOut, CommentIn, CommentOut, CommentPatch, SuggestionAnswer
-from .api import ERRORS
+from ..schemas import ERRORS, AnchorOut, CommentIn, CommentOut, CommentPatch, SuggestionAnswer
 from .params import Id
 
 router = APIRouter(prefix="/api/v1", tags=["comments"], responses=ERRORS)

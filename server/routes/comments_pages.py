@@ -1,6 +1,6 @@
 """Comments on the response page: the forms (fetched when wanted), posting, live refresh.
 
-The threads themselves come shared and ready-made from comments.rendered; every
+The threads themselves come shared and ready-made from rendering/comments.py; every
 form is fetched on demand - into a slot beside the thread or paragraph with
 htmx, or as a page of its own without JavaScript - so the page stays light with
 hundreds of comments. Posting works as a plain POST and redirect; with htmx the
@@ -20,16 +20,17 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import access, anchors, rendered, report, service, suggestions, threads
+from ..comments import access, anchors, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import DomainError, NotFound
 from ..models import Comment
 from ..models import Response as ResponseRow
-from ..rendering.templates import is_htmx, render
+from ..rendering import comments as rendered
+from ..rendering.templates import htmx_target, htmx_trigger, is_htmx, render
 from ..themes.service import slugify
 from ..workflow.registry import workflow_for
-from .conditional import client_has
+from .conditional import revalidate
 from .forms import field_errors, redirect
 from .params import Id, QueryId, optional_form_id
 
@@ -57,7 +58,7 @@ def board_of(
 
 def _slot(request: Request) -> str:
     """Where a form sits on the page: the htmx target, or a page of its own."""
-    named = request.query_params.get("slot") or request.headers.get("HX-Target") or ""
+    named = request.query_params.get("slot") or htmx_target(request)
     return named if _SLOT.match(named) else PAGE_SLOT
 
 
@@ -71,12 +72,9 @@ def _partial(
 ) -> Response:
     """A form: alone for htmx (swapped into its slot), else inside a page."""
     if is_htmx(request):
-        reply = render(request, partial, context)
-        if status != 200:
-            # htmx swaps only successes: the refusal is sent as one, into the form's slot.
-            reply.headers["HX-Retarget"] = f"#{context['slot']}"
-            reply.headers["HX-Reswap"] = "innerHTML"
-        return reply
+        return render(
+            request, partial, context, status_code=status, refused_into=f"#{context['slot']}"
+        )
     return render(request, page, {**context, "partial": partial}, status_code=status)
 
 
@@ -481,11 +479,10 @@ def comments_stamp(
     trigger that makes each section ask again (those unchanged answer 304)."""
     response = visible_response(session, actor, response_id)
     access.require_read(actor, response)
-    etag = f'"{rendered.stamp(response)}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if client_has(request, etag):
-        return Response(status_code=304, headers=headers)
-    headers["HX-Trigger"] = "tbl-comments-changed"
+    not_modified, headers = revalidate(request, f'"{rendered.stamp(response)}"')
+    if not_modified:
+        return not_modified
+    htmx_trigger(headers, "tbl-comments-changed")
     return Response(status_code=204, headers=headers)
 
 
@@ -504,10 +501,9 @@ def comments_section(
         return Response(status_code=204)
     if key not in board.sections:
         raise NotFound(f"this response has no comments section {key!r}")
-    etag = f'"{board.etags[key]}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if client_has(request, etag):
-        return Response(status_code=304, headers=headers)
+    not_modified, headers = revalidate(request, f'"{board.etags[key]}"')
+    if not_modified:
+        return not_modified
     own = rendered.own_changeable(board, actor, response)
     return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)
 

@@ -19,7 +19,7 @@ from ..db import quick_read_limiter, quick_read_session
 from ..deps import NotSignedIn, authenticate, for_pages, require_token
 from ..errors import DomainError
 from ..publishing.service import StoredFile, file_content, find_file
-from .conditional import client_has
+from .conditional import client_has, revalidate
 
 # A version never changes, so a cached copy is good for a year. 'private' unless
 # the library is public: then shared caches may keep it too.
@@ -27,6 +27,11 @@ CACHE_PUBLIC = "public, max-age=31536000, immutable"
 CACHE_PRIVATE = "private, max-age=31536000, immutable"
 # The HTML briefing carries its own <style>; it runs no script and loads nothing.
 HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+def is_public(request: Request) -> bool:
+    """Whether visitors who are not signed in may read the library (TABLED_LIBRARY_PUBLIC)."""
+    return bool(request.app.state.settings.library_public)
 
 
 def _etag(file: StoredFile) -> str:
@@ -74,11 +79,8 @@ async def download(
 
 def send(request: Request, file: StoredFile, content: bytes | None, *, public: bool) -> Response:
     """The file, or 304 when the client has it (content is then not needed)."""
-    etag = _etag(file)
     disposition = "attachment" if file.media_type.startswith("application/vnd") else "inline"
     headers = {
-        "ETag": etag,
-        "Cache-Control": CACHE_PUBLIC if public else CACHE_PRIVATE,
         "Content-Disposition": f'{disposition}; filename="{file.filename}"',
         "Last-Modified": file.published_at.strftime("%a, %d %b %Y %H:%M:%S GMT"),
     }
@@ -87,7 +89,11 @@ def send(request: Request, file: StoredFile, content: bytes | None, *, public: b
         headers["Vary"] = "Authorization, Cookie"
     if file.media_type.startswith("text/html"):
         headers["Content-Security-Policy"] = HTML_CSP
-    if _client_has(request, file):
-        return Response(status_code=304, headers=headers)
+    cache_control = CACHE_PUBLIC if public else CACHE_PRIVATE
+    not_modified, sent = revalidate(
+        request, _etag(file), cache_control=cache_control, headers=headers
+    )
+    if not_modified:
+        return not_modified
     assert content is not None
-    return Response(content, media_type=file.media_type, headers=headers)
+    return Response(content, media_type=file.media_type, headers=sent)

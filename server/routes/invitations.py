@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts import links, sessions
+from .. import cookies
+from ..accounts import links
 from ..accounts.passwords import hash_password
 from ..accounts.users import Actor
 from ..deps import Csrf, CurrentActor, OptionalActor, SessionDep
@@ -98,7 +99,7 @@ def forgotten(
         links.request_reset(
             session,
             email=email,
-            address=sessions.client_address(request),
+            address=cookies.client_address(request),
             base_url=request.app.state.settings.base_url,
         )
     except Throttled as exc:
@@ -128,7 +129,7 @@ def link_form(request: Request, session: SessionDep, _actor: OptionalActor, toke
         link, user = links.check_link(session, token)
     except links.LinkRefused as refused:
         links.audit(
-            session, f"link.refused.{refused.reason}", address=sessions.client_address(request)
+            session, f"link.refused.{refused.reason}", address=cookies.client_address(request)
         )
         session.commit()
         return _refused(request, refused.reason)
@@ -150,7 +151,7 @@ def use_link(
         links.check_password_pair(password, confirm)
     except links.LinkRefused as refused:
         links.audit(
-            session, f"link.refused.{refused.reason}", address=sessions.client_address(request)
+            session, f"link.refused.{refused.reason}", address=cookies.client_address(request)
         )
         session.commit()
         return _refused(request, refused.reason)
@@ -167,13 +168,13 @@ def use_link(
     password_hash = hash_password(password)
     try:
         user, purpose = links.use_link(
-            session, token, password_hash, address=sessions.client_address(request)
+            session, token, password_hash, address=cookies.client_address(request)
         )
     except links.LinkRefused as refused:  # used in another tab meanwhile
         session.commit()
         return _refused(request, refused.reason)
     assert user.id is not None
-    sessions.start_session(request, session, user.id, "password")
+    cookies.start_session(request, session, user.id, "password")
     session.commit()
     welcome = (
         "Your password is set: welcome to Tabled."

@@ -17,14 +17,10 @@ from ..publishing.compare import compare
 from ..publishing.render import long_date
 from ..rendering.templates import render, templates
 from ..themes.service import get_theme, list_themes
-from .downloads import download
+from .downloads import download, is_public
 from .params import Id, QueryId
 
 router = APIRouter(include_in_schema=False)
-
-
-def is_public(request: Request) -> bool:
-    return bool(request.app.state.settings.library_public)
 
 
 def library_reader(request: Request, actor: OptionalActor) -> Actor | None:

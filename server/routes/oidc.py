@@ -7,7 +7,8 @@ import hmac
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..accounts import oidc, sessions
+from .. import cookies
+from ..accounts import oidc
 from ..accounts.links import audit
 from ..deps import OptionalActor, SessionDep
 from ..rendering.templates import render
@@ -55,7 +56,7 @@ def callback(
         )
     if not code or len(code) > 2000:
         return _refused(request, "The sign-in provider sent no code. Start again.", 400)
-    address = sessions.client_address(request)
+    address = cookies.client_address(request)
     session.rollback()  # nothing held open while the provider answers
     try:
         claims = oidc.finish(provider, code, kept)
@@ -65,7 +66,7 @@ def callback(
         session.commit()
         return _refused(request, exc.message, exc.status_code)
     assert user.id is not None
-    sessions.start_session(request, session, user.id, "oidc")
+    cookies.start_session(request, session, user.id, "oidc")
     audit(session, "oidc.signed_in", email=user.email, user_id=user.id, address=address)
     session.commit()
     return RedirectResponse("/", status_code=303)

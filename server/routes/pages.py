@@ -11,9 +11,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from ..accounts.users import Actor
-from ..comments import access as comment_access
-from ..comments import rendered
 from ..db import quick_read_limiter, quick_read_session
 from ..deps import Csrf, CurrentActor, SessionDep, signed_in
 from ..drafting import access, editing
@@ -21,26 +18,25 @@ from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
     ResponseInput,
     list_visible,
-    owner_of,
     visible_response,
 )
-from ..drafting.submission import submission
 from ..drafting.transfer import export_text
 from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Response as ResponseRow
 from ..publishing import library
 from ..publishing.render import long_date
 from ..publishing.service import latest_publication
-from ..rendering.authoring import preview_of
-from ..rendering.diff import diff_html
-from ..rendering.document import CSRF_SLOT, document_for
+from ..rendering.document import CSRF_SLOT
 from ..rendering.page_cache import CachedPage, cut, kept_or_built, response_and_key
+from ..rendering.response_page import document_context
 from ..rendering.templates import render, render_html
-from ..themes.service import list_themes, slugify
+from ..text.authoring import preview_of
+from ..text.diff import diff_html
+from ..themes.service import slugify
 from ..workflow import service as workflow_service
 from ..workflow.kinds import StageKind
 from ..workflow.registry import DEFAULT_WORKFLOW, workflow_for, workflows
-from .conditional import client_has
+from .conditional import revalidate
 from .forms import field_errors, pop_flash, redirect
 from .params import Id
 
@@ -190,36 +186,6 @@ def create_response(
     )
 
 
-def document_context(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    response: ResponseRow,
-    csrf_token: str | None = None,
-) -> dict[str, Any]:
-    assert response.id is not None
-    workflow = workflow_for(response)
-    if csrf_token is None:
-        csrf_token = getattr(request.state, "csrf_token", "")
-    document = document_for(
-        request.app.state, session, actor, response, list_themes(session), csrf_token
-    )
-    return {
-        "response": response,
-        "owner": owner_of(session, response),
-        "stage_label": workflow.label(response.stage),
-        "workflow": workflow,
-        "can_edit": access.can_edit(actor, response),
-        "can_comment": comment_access.can_write(actor, response),
-        "review": workflow_service.panel(session, actor, response),
-        "briefing": latest_publication(session, response.id),
-        "document": document,
-        "board": document.board,
-        "comment_stamp": rendered.stamp(response),
-        "questions": submission(session, response.id),
-    }
-
-
 @router.get("/responses/{response_id}")
 async def response_page(request: Request, response_id: int = Id()) -> Response:
     """The response page. Its work runs in one worker thread, start to end (session,
@@ -254,9 +220,9 @@ def _response_page(request: Request, response_id: int) -> Response:
     token = request.state.csrf_token
     # A reload or Back on a slow phone line costs a 304, not 700 KB, when nothing changed;
     # no-cache makes the browser ask every time, so a change always shows.
-    headers = {"ETag": page.etag(token), "Cache-Control": "private, no-cache"}
-    if client_has(request, headers["ETag"]):
-        return Response(status_code=304, headers=headers)
+    not_modified, headers = revalidate(request, page.etag(token))
+    if not_modified:
+        return not_modified
     return HTMLResponse(page.filled(token), headers=headers)
 
 

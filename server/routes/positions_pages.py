@@ -14,9 +14,9 @@ from ..drafting import access, editing, question_links
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import Invalid, NotFound, StaleRevision
 from ..models import Response as ResponseRow
-from ..rendering.authoring import preview_of, word_count
-from ..rendering.diff import diff_html
 from ..rendering.templates import render
+from ..text.authoring import preview_of, word_count
+from ..text.diff import diff_html
 from ..themes.service import list_themes
 from .forms import field_errors, redirect
 from .params import Id

@@ -9,10 +9,8 @@ from fastapi.responses import Response
 
 from ..deps import ApiActor, BearerCredentials, SessionDep
 from ..publishing import service
-from ..schemas import PublicationOut
-from .api import ERRORS
-from .downloads import download
-from .library import is_public
+from ..schemas import ERRORS, PublicationOut
+from .downloads import download, is_public
 from .params import Id
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)

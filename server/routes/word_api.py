@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Form
 from fastapi.responses import JSONResponse
 
 from ..accounts.users import Actor
@@ -15,10 +15,11 @@ from ..deps import ApiActor, ApiCreatorActor, SessionDep
 from ..drafting.draftfile import DraftFileError
 from ..drafting.responses import visible_response
 from ..drafting.transfer import import_draft
-from ..drafting.wordimport import MAX_FILE_BYTES, WordDraft, WordFileRefused, read_upload
+from ..drafting.wordimport import WordDraft, read_upload
 from ..errors import DomainError, Invalid
-from .api import ERRORS, Problem
+from ..schemas import ERRORS, Problem
 from .params import Id
+from .uploads import Upload, upload_bytes
 
 # A body that is not multipart at all is refused by the framework before any route
 # runs, with 400 and the reason.
@@ -27,23 +28,6 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "the multipart body could not be read"},
 }
 router = APIRouter(prefix="/api/v1", tags=["word"], responses=UPLOAD_ERRORS)
-# Optional to FastAPI so that who may send it is checked first; a missing file is
-# then refused by upload_bytes with the reason.
-Upload = Annotated[UploadFile | None, File(description="a .docx (or, to import, a .md draft file)")]
-
-
-def upload_bytes(file: UploadFile | None) -> bytes:
-    """The file's bytes, refused past the stated limit without reading further."""
-    if file is None:
-        raise WordFileRefused("choose a file to upload", field="file")
-    data = file.file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise WordFileRefused(
-            f"the file is larger than {MAX_FILE_BYTES // 1048576} MB", field="file"
-        )
-    if not data:
-        raise WordFileRefused("the file is empty", field="file")
-    return data
 
 
 def create_from(session: SessionDep, actor: Actor, word: WordDraft) -> dict[str, Any]:

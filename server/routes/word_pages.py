@@ -21,7 +21,7 @@ from ..errors import DomainError
 from ..rendering.templates import render
 from .forms import redirect
 from .params import Id
-from .word_api import Upload, upload_bytes
+from .uploads import Upload, upload_bytes
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]

@@ -12,10 +12,10 @@ from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting.responses import visible_response
 from ..errors import DomainError, Invalid
 from ..notifications.mailer import deliver_in_background
+from ..rendering.response_page import document_context
 from ..rendering.templates import render
 from ..workflow import service
 from .forms import redirect
-from .pages import document_context
 from .params import Id, QueryId
 
 router = APIRouter(include_in_schema=False)

@@ -1,6 +1,6 @@
 """A reader who already has the response page sees every change on their next view,
 whichever write made it: the kept page can only be as old as its key, and every
-write to what the page shows moves the key (rendering/freshness.py)."""
+write to what the page shows moves the key (server/freshness.py)."""
 
 from __future__ import annotations
 

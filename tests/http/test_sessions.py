@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
+from server import cookies
 from server.accounts import sessions
 from server.db import write_session
 from server.models import UserSession, utcnow
@@ -213,7 +214,7 @@ def test_another_way_of_signing_in_starts_a_session_the_same_way(app, people):
     @router.get("/test-only/signed-on")
     def signed_on(request: Request) -> RedirectResponse:
         with write_session(request.app.state.engine) as s:
-            sessions.start_session(request, s, people.member.id, method="oidc")
+            cookies.start_session(request, s, people.member.id, method="oidc")
             s.commit()
         return RedirectResponse("/account", status_code=303)
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import add_user
 
+from .conftest import text_of
+
 PAYLOADS = [
     '<script>alert("x1")</script>',
     '<img src=x onerror="alert(2)">',
@@ -64,7 +66,7 @@ def test_hostile_text_in_every_field_is_shown_as_text(
     rid = created.json()["id"]
     for theme in ("climate-change", "social-inclusion", "efficiency"):
         revision = director.get(f"/api/v1/responses/{rid}").json()["revision"]
-        director.post(
+        added = director.post(
             f"/api/v1/responses/{rid}/positions",
             json={
                 "heading": f"Heading {payload}",
@@ -73,12 +75,18 @@ def test_hostile_text_in_every_field_is_shown_as_text(
                 "base_revision": revision,
             },
         )
-    director.post(f"/api/v1/responses/{rid}/actions", json={"action": "submit"})
+        assert added.status_code == 201, added.text
+    # Each step below must have happened, or the pages checked would not hold the text.
+    submitted = director.post(f"/api/v1/responses/{rid}/actions", json={"action": "submit"})
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["stage"] == "futures-review"
     reviewer = api_for(hostile)
-    reviewer.post(
+    returned = reviewer.post(
         f"/api/v1/responses/{rid}/actions",
         json={"action": "request-changes", "note": f"Note {payload}"},
     )
+    assert returned.status_code == 200, returned.text
+    assert returned.json()["stage"] == "draft"
     first = director.get(f"/api/v1/responses/{rid}").json()["positions"][0]["id"]
     comment = api_for(people.admin).post(
         f"/api/v1/responses/{rid}/comments",
@@ -92,6 +100,7 @@ def test_hostile_text_in_every_field_is_shown_as_text(
     assert comment.status_code == 201, comment.text
     cid = comment.json()["id"]
     web = browser_for(people.admin)
+    shown: dict[str, str] = {}
     for url in [
         f"/comments/{cid}/actions",
         f"/responses/{rid}/report",
@@ -112,5 +121,13 @@ def test_hostile_text_in_every_field_is_shown_as_text(
         if url.endswith("/export"):
             continue  # Markdown, served as text/markdown: never rendered by a browser
         _clean(reply.text, url)
+        shown[url] = text_of(reply.text)
+    # The hostile words are there, as words: escaped, not dropped.
+    response_page = shown[f"/responses/{rid}"]
+    assert f"Title {payload}" in response_page
+    assert f"Heading {payload}" in response_page
+    assert f"Comment {payload}" in response_page
+    assert f"Note {payload}" in shown[f"/responses/{rid}/history"]
+    assert f"Name {payload}" in shown["/admin/users"]
     owner_home = browser_for(people.director)
     _clean(owner_home.get("/notifications").text, "/notifications")

@@ -7,7 +7,7 @@ import time
 
 from server.comments import anchors
 from server.comments.anchors import ATTACHED, CHANGED, OUTDATED, locate
-from server.rendering.markdown import render_markdown
+from server.text.markdown import render_markdown
 
 FIRST = (
     "Shared services save money only when councils keep control of the data they share. "

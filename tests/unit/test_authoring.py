@@ -3,14 +3,14 @@ link without text or an image without alt text - advice, never a refusal."""
 
 import pytest
 
-from server.rendering.authoring import (
+from server.text.authoring import (
     MAX_WARNINGS,
     accessibility_warnings,
     preview_of,
     word_count,
     words_in,
 )
-from server.rendering.markdown import render_markdown
+from server.text.markdown import render_markdown
 
 
 @pytest.mark.parametrize(

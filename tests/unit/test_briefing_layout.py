@@ -19,7 +19,7 @@ from server.config import Settings
 from server.publishing.html_numbers import number_paragraphs, split_first_list
 from server.publishing.identity import Body, contrast_on_white, readable
 from server.publishing.render import Edition, render_all, render_docx, render_html, render_pdf
-from server.rendering.markdown import render_markdown
+from server.text.markdown import render_markdown
 
 from .test_publishing import snapshot
 

@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import Session, col, select
 
 from server.comments import service, suggestions
-from server.comments.mentions import names_in
 from server.comments.service import Answer
 from server.drafting.transfer import import_text
 from server.models import Notification, OutboxMessage, Response
 from server.notifications.digest import send_digests, set_digest
+from server.notifications.mentions import names_in
 from tests.conftest import add_user, reached_on_the_way
 
 BASE = "https://tabled.example.org"

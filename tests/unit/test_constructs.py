@@ -11,8 +11,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from server.errors import RenderFailed
-from server.publishing import engines, render
+from server.publishing import render
 from server.publishing.render import render_all
+from server.text import engines
 from server.workflow.render_check import briefing_problems
 
 from .test_publishing import EDITION, pdf_text, snapshot

@@ -1,6 +1,6 @@
 """Word-level diffs that do not rely on colour alone."""
 
-from server.rendering.diff import diff_html, has_changes, word_diff
+from server.text.diff import diff_html, has_changes, word_diff
 
 
 def test_a_changed_word_is_one_deletion_and_one_insertion():
@@ -45,7 +45,7 @@ def test_one_word_changed_in_a_long_text_is_still_shown_word_by_word():
 
 
 def test_two_long_unrelated_texts_fall_back_to_paragraphs_with_a_visible_note():
-    from server.rendering.diff import NOTE, PAIR_TOKENS
+    from server.text.diff import NOTE, PAIR_TOKENS
 
     old = " ".join(f"old{i}" for i in range(PAIR_TOKENS * 4))
     new = " ".join(f"new{i}" for i in range(PAIR_TOKENS * 4))
@@ -58,7 +58,7 @@ def test_two_long_unrelated_texts_fall_back_to_paragraphs_with_a_visible_note():
 
 
 def test_many_changed_paragraphs_are_compared_in_pairs_until_the_budget_runs_out():
-    from server.rendering.diff import BUDGET_TOKENS
+    from server.text.diff import BUDGET_TOKENS
 
     count = BUDGET_TOKENS // 100  # each pair differs in about 200 tokens: twice the budget
     drafted, amended = " drafted" * 50, " amended" * 50

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.rendering.markdown import render_markdown
+from server.text.markdown import render_markdown
 
 
 def test_headings_lists_tables_links_and_footnotes_render():

@@ -3,13 +3,19 @@ bounded by the bytes it holds, whatever it keeps."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from server.app import create_app
+from server.cache import ENTRY_OVERHEAD, ByteCache
 from server.comments import anchors, threads
 from server.config import Settings
+from server.drafting.transfer import import_text
 from server.publishing.filecache import FILES
-from server.rendering.cache import ENTRY_OVERHEAD, ByteCache
-from server.rendering.document import CSRF_SLOT
+from server.rendering import document
+from server.rendering.comments import RenderedBoard
+from server.rendering.document import CSRF_SLOT, RenderedDocument
 from server.rendering.page_cache import CachedPage, cut
+from server.themes.service import list_themes
 
 
 def test_a_kept_page_is_filled_with_each_request_s_token():
@@ -79,3 +85,52 @@ def test_position_blocks_are_bounded_by_bytes_not_by_count():
         assert 0 < len(anchors.BLOCKS) < 20
     finally:
         anchors.BLOCKS.resize(saved)
+
+
+SMALL_DRAFT = """---
+title: A small response
+responding_to:
+  title: A small consultation
+workflow: socitm-policy
+---
+
+## First position
+
+Themes: efficiency
+
+The first text.
+"""
+
+
+def test_a_document_expires_with_the_oldest_part_it_was_built_from(session, people, monkeypatch):
+    response = import_text(session, people.director, SMALL_DRAFT)
+    session.commit()
+    caches = SimpleNamespace(
+        board_cache=ByteCache[RenderedBoard](10_000_000),
+        document_cache=ByteCache[RenderedDocument](10_000_000),
+    )
+    builds: list[float | None] = []
+    build = document._build
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made = build(*args, **kwargs)
+        builds.append(args[3].made_at if args[3] else None)  # the board it was built on
+        return made
+
+    monkeypatch.setattr(document, "_build", counted)
+
+    def show() -> None:
+        document.document_for(
+            caches, session, people.director, response, list_themes(session), "token"
+        )
+
+    show()
+    show()
+    assert len(builds) == 1  # nothing changed: the kept document serves again
+    first_board = builds[0]
+    assert first_board is not None
+    # The comment board ages out of its own cache and is built anew; the document
+    # holds the old board's HTML, so it must not outlive it.
+    caches.board_cache.clear()
+    show()
+    assert len(builds) == 2 and builds[1] != first_board

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from server.errors import RenderFailed
 from server.models import Publication
-from server.publishing.engines import compile_pdf
 from server.publishing.render import Edition, render_all, render_pdf, render_typst_source
 from server.publishing.service import briefing_filename
+from server.text.engines import compile_pdf
 
 THEMES = [
     {"slug": "climate-change", "name": "Climate change", "positions": [1]},

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from server.comments import rendered, service, suggestions
+from server.comments import service, suggestions
 from server.drafting.responses import positions_of
 from server.drafting.transfer import import_text
 from server.errors import Conflict
 from server.models import Comment, Position, Response
+from server.rendering import comments as rendered
 
 DRAFT = """---
 title: Suggestions under test

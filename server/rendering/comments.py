@@ -6,7 +6,7 @@ about the reader (may they write, answer, moderate) - not on who exactly they
 are - so it is rendered once per (response, revision, stage, page serial, reader
 kind) and kept in memory. Every write to what the threads show - a comment, an
 answer, an author's name, a theme - bumps the response's page serial in the same
-transaction (rendering/freshness.py), so a stale copy is never served.
+transaction (server/freshness.py), so a stale copy is never served.
 
 Nothing personal is in the shared HTML: no forms and no CSRF tokens (forms are
 fetched on demand), and the few per-person bits - a link to edit your own
@@ -26,12 +26,12 @@ from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from ..accounts.users import Actor
+from ..cache import ByteCache, text_bytes
+from ..comments import access, anchors, threads
 from ..drafting.access import can_edit, is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Response
-from ..rendering.cache import ByteCache, text_bytes
-from ..rendering.templates import templates
-from . import access, anchors, threads
+from .templates import templates
 
 NOTICE_MARK = "<!--notice-->"
 _OWN_MARK = re.compile(r"<!--own:(\d+):(\d+)-->")

@@ -1,6 +1,6 @@
 """A child process that compiles one Typst file to PDF on stdout (see engines.py).
 
-Run as `python -m server.publishing.typst_worker MAIN MEMORY_MB TIMESTAMP FONT_DIR...`;
+Run as `python -m server.text.typst_worker MAIN MEMORY_MB TIMESTAMP FONT_DIR...`;
 it caps its own address space first, so a runaway document ends in a MemoryError
 here instead of starving the server. The parent enforces the time limit."""
 

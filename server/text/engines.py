@@ -135,7 +135,7 @@ def compile_pdf(
         command = [
             sys.executable,
             "-m",
-            "server.publishing.typst_worker",
+            "server.text.typst_worker",
             str(main),
             str(TYPST_MEMORY_MB),
             str(int(timestamp)) if timestamp is not None else "",

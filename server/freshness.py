@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from ..models import (
+from .models import (
     Approval,
     AuditEvent,
     Comment,

@@ -1,0 +1,1 @@
+"""Text, the leaf every layer may use: Markdown, word diffs, word counts, pandoc and Typst."""
