@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import access, anchors, rendered, report, service, suggestions, threads
+from ..comments import access, paragraphs, rendered, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import DomainError, NotFound
@@ -173,13 +173,11 @@ def new_comment_form(
     response = visible_response(session, actor, response_id)
     access.require_write(actor, response)
     where = _position_of(session, response, position)
-    if where is not None and paragraph is not None:
-        blocks = [b for b in anchors.blocks(where.body) if b.commentable]
-        if paragraph > len(blocks):
-            raise NotFound(f"position {where.number} has no paragraph {paragraph}")
-        quote = blocks[paragraph - 1].text
-        prefix = suffix = ""
     values = {"quote": quote if where else "", "prefix": prefix, "suffix": suffix}
+    if where is not None and paragraph is not None:
+        # The paragraph's words, for the reviewer to narrow down to their passage.
+        found = paragraphs.paragraph(where.body, paragraph, f"position {where.number}")
+        values = {"quote": found.text, "prefix": "", "suffix": "", "paragraph": str(paragraph)}
     return _new_form(request, response, where, values, {})
 
 
@@ -264,13 +262,17 @@ def post_comment(
     prefix: Text = "",
     suffix: Text = "",
     suggestion: Text = "",
+    paragraph: OptionalId = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
     reply = optional_form_id(parent_id, "parent_id")
     where = optional_form_id(position_id, "position_id")
+    from_paragraph = optional_form_id(paragraph, "paragraph")
     values = {"body": body, "quote": quote, "prefix": prefix, "suffix": suffix}
     values["suggestion"] = suggestion
+    if from_paragraph is not None:
+        values["paragraph"] = paragraph
 
     def again(errors: dict[str, str]) -> Response:
         if reply is not None:
@@ -288,21 +290,45 @@ def post_comment(
         session,
         actor,
         response_id,
-        lambda: service.create_comment(
-            session,
-            actor,
-            response_id,
-            body=body,
-            position_id=where,
-            parent_id=reply,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            suggestion=suggestion,
-            base_url=request.app.state.settings.base_url,
-        ),
+        lambda: _create(session, actor, response, where, reply, from_paragraph, values, request),
         "Reply posted." if reply else "Comment posted.",
         again,
+    )
+
+
+def _create(
+    session: Session,
+    actor: Actor,
+    response: ResponseRow,
+    where: int | None,
+    reply: int | None,
+    from_paragraph: int | None,
+    values: dict[str, str],
+    request: Request,
+) -> Comment:
+    access.require_write(actor, response)
+    quote, prefix, suffix = values["quote"], values["prefix"], values["suffix"]
+    if from_paragraph is not None and where is not None and reply is None:
+        # A quote narrowed from a paragraph must still be words of that paragraph
+        # (checked on the text as read, before the comment's write begins).
+        position = _position_of(session, response, where)
+        assert position is not None
+        narrowed = paragraphs.narrow(
+            position.body, from_paragraph, quote, f"position {position.number}"
+        )
+        quote, prefix, suffix = narrowed.quote, narrowed.prefix, narrowed.suffix
+    return service.create_comment(
+        session,
+        actor,
+        response.id or 0,
+        body=values["body"],
+        position_id=where,
+        parent_id=reply,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        suggestion=values["suggestion"],
+        base_url=request.app.state.settings.base_url,
     )
 
 
