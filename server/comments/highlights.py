@@ -244,7 +244,8 @@ def _cut(
 ) -> list[Token]:
     """A text or code piece cut where marks begin and end, the marked parts wrapped."""
     out: list[Token] = []
-    points = [start, *(c for c in cuts if start < c < end), end]
+    inside = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
+    points = [start, *inside, end]
     for lo, hi in zip(points, points[1:], strict=False):
         k = bisect.bisect_right(cuts, lo) - 1
         cover = covers[k] if 0 <= k < len(covers) and cuts[k + 1] >= hi else ()
