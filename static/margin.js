@@ -166,6 +166,15 @@ document.addEventListener("focusin", (event) => {
   if (thread && threadId(thread) !== current) bringForward(threadId(thread));
 });
 
+// A refreshed section comes with its position's text, so new passages are
+// highlighted too; a text with a paragraph's form open keeps what was typed.
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const target = event.detail.target;
+  if (!target || !target.classList || !target.classList.contains("tbl-prose")) return;
+  const busy = Array.from(target.querySelectorAll(".tbl-slot")).some((slot) => slot.children.length);
+  if (busy || target.contains(document.activeElement)) event.detail.shouldSwap = false;
+});
+
 WIDE.addEventListener("change", layout);
 window.addEventListener("resize", layout);
 window.addEventListener("load", layout);

@@ -116,7 +116,17 @@ def _outcome(
         # The paragraph's form sits outside the section: empty it as well.
         # (The slot name matched _SLOT: letters, digits and dashes only.)
         html += Markup(f'<div id="{slot}" class="tbl-slot" hx-swap-oob="true"></div>')  # noqa: S704
-    return HTMLResponse(html)
+    return HTMLResponse(html + _text_of(board, key))
+
+
+def _text_of(board: rendered.RenderedBoard, key: str) -> Markup:
+    """The section's position text, swapped in beside it (htmx out of band), so the
+    highlights follow the threads; the page's script keeps a text with a form open."""
+    if not (key.startswith("p") and key[1:].isdigit()) or int(key[1:]) not in board.bodies:
+        return Markup("")
+    pid = int(key[1:])
+    body = board.bodies[pid].replace(f'id="text-{pid}"', f'id="text-{pid}" hx-swap-oob="true"', 1)
+    return Markup(body)  # noqa: S704  (rendered by our autoescaping templates)
 
 
 def _status(errors: dict[str, str]) -> int:
@@ -535,7 +545,8 @@ def comments_section(
     if client_has(request, etag):
         return Response(status_code=304, headers=headers)
     own = rendered.own_changeable(board, actor, response)
-    return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)
+    html = rendered.personal(board.sections[key], own) + _text_of(board, key)
+    return HTMLResponse(html, headers=headers)
 
 
 def _report(session: Session, actor: Actor, response_id: int) -> tuple[Any, list[report.Row]]:

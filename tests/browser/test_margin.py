@@ -168,6 +168,10 @@ def _select_by_keyboard(page: Page, rid: int, position_id: int) -> None:
     section = page.locator(f"#comments-p{position_id}")
     expect(section).to_contain_text("Which system, and who runs it?")
     expect(section.locator("blockquote.tbl-quote")).to_have_text("share one finance system")
+    # The new thread's passage is highlighted at once, without reloading.
+    expect(page.locator(f"#text-{position_id} mark.tbl-mark")).to_have_text(
+        "share one finance system"
+    )
     # Typing a capital letter with Shift in a form is not a selection.
     page.get_by_role("link", name="Comment on the whole response").click()
     field = page.locator("#comments-general .tbl-field-body")

@@ -211,3 +211,28 @@ def test_a_reader_who_may_not_comment_is_refused_before_the_paragraph_is_checked
         {"body": "x", "position_id": str(position.id), "paragraph": "1", "quote": "nothing"},
     )
     assert sent.status_code == 403
+
+
+def test_a_comment_posted_in_place_brings_its_highlight_with_the_section(
+    browser_for, people, futures_review, look
+):
+    """With htmx the post answers with the section and, out of band, the position's
+    text with the new passage highlighted; the live refresh of a section does too."""
+    position = look.positions(futures_review)[0]
+    web = browser_for(people.futures)
+    slot = f"para-{position.id}-1"
+    sent = web.submit(
+        f"/responses/{futures_review}/comments?section=p{position.id}&slot={slot}",
+        {"body": "In place.", "position_id": str(position.id), "paragraph": "1", "quote": "first"},
+        headers={"HX-Request": "true", "HX-Target": slot},
+    )
+    assert sent.status_code == 200 and "<html" not in sent.text
+    assert f'id="comments-p{position.id}"' in sent.text
+    assert f'id="text-{position.id}" hx-swap-oob="true"' in sent.text
+    thread = int(re.findall(r'id="mark-(\d+)"', sent.text)[0])
+    assert _mark_of(sent.text, thread) == "first"
+    refreshed = web.get(f"/responses/{futures_review}/comments/p{position.id}")
+    assert _mark_of(refreshed.text, thread) == "first"
+    assert f'id="text-{position.id}" hx-swap-oob="true"' in refreshed.text
+    general = web.get(f"/responses/{futures_review}/comments/general")
+    assert "hx-swap-oob" not in general.text
