@@ -20,6 +20,7 @@ function markOf(thread) {
 }
 
 function inDocumentOrder(a, b) {
+  if (a === b) return 0;
   return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
 }
 
