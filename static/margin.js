@@ -183,11 +183,11 @@ document.addEventListener("htmx:afterSettle", layout);
 if (document.fonts) document.fonts.ready.then(layout);
 if (window.ResizeObserver) {
   const watch = new ResizeObserver(layout);
-  document.querySelectorAll(".tbl-positions > .tbl-position > .tbl-prose, .tbl-positions > .tbl-position > .tbl-comments")
-    .forEach((el) => watch.observe(el));
-  // A section refreshed by htmx is a new element: watch it too.
+  const watched = ".tbl-positions > .tbl-position > .tbl-prose, .tbl-positions > .tbl-position > .tbl-comments";
+  document.querySelectorAll(watched).forEach((el) => watch.observe(el));
+  // A section or text refreshed by htmx is a new element: watch it too.
   document.addEventListener("htmx:afterSettle", () => {
-    document.querySelectorAll(".tbl-positions > .tbl-position > .tbl-comments").forEach((el) => watch.observe(el));
+    document.querySelectorAll(watched).forEach((el) => watch.observe(el));
   });
 }
 layout();
