@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .cache import ByteCache
-from .comments import anchors, threads
+from .comments import anchors, highlights, threads
 from .config import PROJECT_ROOT, Settings, get_settings
 from .cookies import COOKIE_FIELD
 from .db import THREADS, make_engine
@@ -136,7 +136,8 @@ def _caches(app: FastAPI, settings: Settings) -> None:
     app.state.page_cache = ByteCache[CachedPage](settings.page_cache_bytes)
     app.state.preview_cache = ByteCache[bytes](settings.preview_cache_bytes)
     anchors.BLOCKS.resize(settings.text_cache_bytes // 2)
-    threads.LOCATIONS.resize(settings.text_cache_bytes // 2)
+    threads.LOCATIONS.resize(settings.text_cache_bytes // 4)
+    highlights.HIGHLIGHTS.resize(settings.text_cache_bytes // 4)
     FILES.resize(settings.file_cache_bytes)
 
 

@@ -57,6 +57,15 @@ document.addEventListener("htmx:responseError", function (event) {
 
   document.addEventListener("mouseup", function () { window.setTimeout(useSelection, 0); });
   document.addEventListener("touchend", function () { window.setTimeout(useSelection, 0); });
+  // A selection made by keyboard (Shift with the arrow keys, caret browsing, a screen
+  // reader's select commands) is finished when Shift is let go: it opens the form as
+  // a mouse selection does. Typing a capital letter in a form is not a selection.
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift") return;
+    var target = event.target;
+    if (target && target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    window.setTimeout(useSelection, 0);
+  });
 
   function busy(section) {
     // Never refresh a section someone has a form open in or is typing into.

@@ -57,6 +57,7 @@ class Item:
     found: anchors.Found | None = None
     moved_from: PositionView | None = None  # the position it was made on, if it moved
     replies: list[Item] = field(default_factory=list)
+    mark: str = ""  # id of the <mark> of its passage in the page's text, once drawn
 
     @property
     def open(self) -> bool:

@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from ..accounts.users import Actor
 from ..cache import ByteCache, text_bytes
-from ..comments import access, anchors, threads
+from ..comments import access, anchors, highlights, threads
 from ..drafting.access import can_edit, is_owner_or_admin
 from ..drafting.responses import PositionView
 from ..models import Response
@@ -58,6 +58,8 @@ class RenderedBoard:
     # author id -> their comments still on show (not withdrawn, not hidden): who gets
     # an edit link, known from the comments just rendered, so no query per view.
     own: dict[int, frozenset[int]] = field(default_factory=dict)
+    # Open threads in the order the page shows them: where "Next open thread" goes.
+    open_ids: tuple[int, ...] = ()
 
     @property
     def size(self) -> int:
@@ -118,6 +120,14 @@ def _build(
     board = threads.build(session, actor, response, positions)
     assert board is not None
     context = {"board": board, "response": response, "reader": reader}
+    # The text first: drawing the passages tells each thread the id of its highlight.
+    body_template = templates.get_template("comments/_body.html")
+    bodies = {
+        p.id: body_template.render(
+            context, position=p, blocks=_highlighted(p, board.sections[p.id]).blocks
+        )
+        for p in positions
+    }
     section_template = templates.get_template("comments/_section.html")
     sections: dict[str, str] = {}
     etags: dict[str, str] = {}
@@ -128,11 +138,6 @@ def _build(
         sections[section.key] = html.replace(
             'data-etag="%ETAG%"', f'data-etag="{etags[section.key]}"', 1
         )
-    body_template = templates.get_template("comments/_body.html")
-    bodies = {
-        p.id: body_template.render(context, position=p, blocks=anchors.blocks(p.body, f"p{p.id}"))
-        for p in positions
-    }
     counts = templates.get_template("comments/_counts.html").render(context)
     return RenderedBoard(
         sections=sections,
@@ -142,7 +147,30 @@ def _build(
         open_count=board.open_count,
         made_at=time.monotonic(),
         own=_own_by_author(threads.flat(board)),
+        open_ids=tuple(
+            t.comment.id or 0
+            for section in [*board.sections.values(), board.general]
+            for t in section.threads
+            if t.open
+        ),
     )
+
+
+def _highlighted(position: PositionView, section: threads.Section) -> highlights.Highlighted:
+    """The position's text with the passages of its shown threads highlighted; each
+    thread drawn learns the id of its first <mark>, for its link to the text."""
+    marks = [
+        highlights.Mark(t.found.start, t.found.end, t.comment.id or 0, t.open)
+        for t in section.threads
+        if t.found is not None
+        and t.found.position_id == position.id
+        and t.state in (anchors.ATTACHED, anchors.CHANGED)
+        and not (t.comment.deleted and not t.replies)
+    ]
+    drawn = highlights.highlight(position.body, f"p{position.id}", marks)
+    for t in section.threads:
+        t.mark = drawn.target(t.comment.id or 0)
+    return drawn
 
 
 def _own_by_author(items: list[threads.Item]) -> dict[int, frozenset[int]]:

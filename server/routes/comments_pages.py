@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from ..accounts.users import Actor
-from ..comments import access, anchors, report, service, suggestions, threads
+from ..comments import access, paragraphs, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import DomainError, NotFound
@@ -114,7 +114,17 @@ def _outcome(
         # The paragraph's form sits outside the section: empty it as well.
         # (The slot name matched _SLOT: letters, digits and dashes only.)
         html += Markup(f'<div id="{slot}" class="tbl-slot" hx-swap-oob="true"></div>')  # noqa: S704
-    return HTMLResponse(html)
+    return HTMLResponse(html + _text_of(board, key))
+
+
+def _text_of(board: rendered.RenderedBoard, key: str) -> Markup:
+    """The section's position text, swapped in beside it (htmx out of band), so the
+    highlights follow the threads; the page's script keeps a text with a form open."""
+    if not (key.startswith("p") and key[1:].isdigit()) or int(key[1:]) not in board.bodies:
+        return Markup("")
+    pid = int(key[1:])
+    body = board.bodies[pid].replace(f'id="text-{pid}"', f'id="text-{pid}" hx-swap-oob="true"', 1)
+    return Markup(body)  # noqa: S704  (rendered by our autoescaping templates)
 
 
 def _status(errors: dict[str, str]) -> int:
@@ -171,13 +181,11 @@ def new_comment_form(
     response = visible_response(session, actor, response_id)
     access.require_write(actor, response)
     where = _position_of(session, response, position)
-    if where is not None and paragraph is not None:
-        blocks = [b for b in anchors.blocks(where.body) if b.commentable]
-        if paragraph > len(blocks):
-            raise NotFound(f"position {where.number} has no paragraph {paragraph}")
-        quote = blocks[paragraph - 1].text
-        prefix = suffix = ""
     values = {"quote": quote if where else "", "prefix": prefix, "suffix": suffix}
+    if where is not None and paragraph is not None:
+        # The paragraph's words, for the reviewer to narrow down to their passage.
+        found = paragraphs.paragraph(where.body, paragraph, f"position {where.number}")
+        values = {"quote": found.text, "prefix": "", "suffix": "", "paragraph": str(paragraph)}
     return _new_form(request, response, where, values, {})
 
 
@@ -262,13 +270,17 @@ def post_comment(
     prefix: Text = "",
     suffix: Text = "",
     suggestion: Text = "",
+    paragraph: OptionalId = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
     reply = optional_form_id(parent_id, "parent_id")
     where = optional_form_id(position_id, "position_id")
+    from_paragraph = optional_form_id(paragraph, "paragraph")
     values = {"body": body, "quote": quote, "prefix": prefix, "suffix": suffix}
     values["suggestion"] = suggestion
+    if from_paragraph is not None:
+        values["paragraph"] = paragraph
 
     def again(errors: dict[str, str]) -> Response:
         if reply is not None:
@@ -286,21 +298,45 @@ def post_comment(
         session,
         actor,
         response_id,
-        lambda: service.create_comment(
-            session,
-            actor,
-            response_id,
-            body=body,
-            position_id=where,
-            parent_id=reply,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            suggestion=suggestion,
-            base_url=request.app.state.settings.base_url,
-        ),
+        lambda: _create(session, actor, response, where, reply, from_paragraph, values, request),
         "Reply posted." if reply else "Comment posted.",
         again,
+    )
+
+
+def _create(
+    session: Session,
+    actor: Actor,
+    response: ResponseRow,
+    where: int | None,
+    reply: int | None,
+    from_paragraph: int | None,
+    values: dict[str, str],
+    request: Request,
+) -> Comment:
+    access.require_write(actor, response)
+    quote, prefix, suffix = values["quote"], values["prefix"], values["suffix"]
+    if from_paragraph is not None and where is not None and reply is None:
+        # A quote narrowed from a paragraph must still be words of that paragraph
+        # (checked on the text as read, before the comment's write begins).
+        position = _position_of(session, response, where)
+        assert position is not None
+        narrowed = paragraphs.narrow(
+            position.body, from_paragraph, quote, f"position {position.number}"
+        )
+        quote, prefix, suffix = narrowed.quote, narrowed.prefix, narrowed.suffix
+    return service.create_comment(
+        session,
+        actor,
+        response.id or 0,
+        body=values["body"],
+        position_id=where,
+        parent_id=reply,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        suggestion=values["suggestion"],
+        base_url=request.app.state.settings.base_url,
     )
 
 
@@ -505,7 +541,8 @@ def comments_section(
     if not_modified:
         return not_modified
     own = rendered.own_changeable(board, actor, response)
-    return HTMLResponse(rendered.personal(board.sections[key], own), headers=headers)
+    html = rendered.personal(board.sections[key], own) + _text_of(board, key)
+    return HTMLResponse(html, headers=headers)
 
 
 def _report(session: Session, actor: Actor, response_id: int) -> tuple[Any, list[report.Row]]:

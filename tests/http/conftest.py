@@ -64,7 +64,9 @@ def page_error(page: str) -> str:
 
 
 def text_of(page: str) -> str:
-    """The page's text without tags, with entities decoded and spaces squeezed."""
+    """The page's text without tags, with entities decoded and spaces squeezed; a
+    highlighted passage's <mark>s sit inside words, so they leave no space."""
+    page = re.sub(r"</?mark\b[^>]*>", "", page)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 

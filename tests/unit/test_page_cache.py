@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from server.app import create_app
 from server.cache import ENTRY_OVERHEAD, ByteCache
-from server.comments import anchors, threads
+from server.comments import anchors, highlights, threads
 from server.config import Settings
 from server.drafting.transfer import import_text
 from server.publishing.filecache import FILES
@@ -67,7 +67,10 @@ def test_the_settings_give_every_cache_its_bytes(tmp_path):
     assert app.state.page_cache.max_bytes == 1_000_000
     assert app.state.board_cache.max_bytes == 2_000_000
     assert app.state.document_cache.max_bytes == 3_000_000
-    assert anchors.BLOCKS.max_bytes == threads.LOCATIONS.max_bytes == 4_000_000
+    # The text budget: half for position blocks, a quarter each for quote locations
+    # and highlighted positions.
+    assert anchors.BLOCKS.max_bytes == 4_000_000
+    assert threads.LOCATIONS.max_bytes == highlights.HIGHLIGHTS.max_bytes == 2_000_000
     assert FILES.max_bytes == 5_000_000
     # Back to the defaults for the tests after this one.
     create_app(Settings(database_url="sqlite://", secret_key="k" * 40, data_dir=tmp_path))
