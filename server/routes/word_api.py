@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from ..accounts.users import Actor
 from ..comments import access as comment_access
@@ -74,7 +75,29 @@ def import_response(
     return create_from(session, actor, word)
 
 
-@router.post("/responses/{response_id}/review-import", status_code=201)
+class Added(BaseModel):
+    item: str
+    comment_id: int
+
+
+class Skipped(BaseModel):
+    item: str
+    reason: str
+
+
+class TakenIn(BaseModel):
+    """What a reviewed copy added, and what it did not, with why."""
+
+    added: list[Added]
+    skipped: list[Skipped]
+
+
+@router.post(
+    "/responses/{response_id}/review-import",
+    status_code=201,
+    response_model=TakenIn,
+    responses={200: {"model": TakenIn, "description": "nothing new was in the file"}},
+)
 def review_import(
     session: SessionDep, actor: ApiActor, file: Upload = None, response_id: int = Id()
 ) -> JSONResponse:

@@ -5,7 +5,6 @@ and every answer must match the schema (status code, content type, body)."""
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +80,6 @@ def strategy(operation: APIOperation, mode: GenerationMode, known: dict[str, int
 def test_every_operation_answers_within_its_schema(app, site, role):
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     headers = {"Authorization": f"Bearer {site.tokens[role]}"}
-    started = time.monotonic()
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -90,7 +88,6 @@ def test_every_operation_answers_within_its_schema(app, site, role):
             if failure:
                 failures.append(f"{operation.label} ({mode.value}): {failure}")
     assert not failures, "\n".join(failures)
-    assert time.monotonic() - started < 120
 
 
 def fuzz_operation(cases: Any, headers: dict[str, str]) -> str:

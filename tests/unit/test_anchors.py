@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import time
 
 from server.comments import anchors
 from server.comments.anchors import ATTACHED, CHANGED, OUTDATED, locate
@@ -112,14 +111,13 @@ def test_blocks_rebuild_the_stored_html_and_give_each_paragraph_its_text() -> No
     assert [b.text for b in blocks if b.commentable] == ["One para.", "a list of two", "a b 1 2"]
 
 
-def test_fuzzy_search_over_a_long_position_is_quick() -> None:
+def test_fuzzy_search_finds_a_reworded_quote_in_a_long_position() -> None:
+    # How long it takes is measured in bench/worst.py, not here.
     long_text = " ".join(f"word{i} filler text about councils" for i in range(400))
     quote = " ".join(long_text.split()[1000:1030])
     reworded = long_text.replace("word205 ", "phrase205 ").replace("word206 ", "")
-    started = time.perf_counter()
     found = locate(quote, "", "", 1, {1: reworded})
     assert found.state == CHANGED
-    assert time.perf_counter() - started < 2.0
 
 
 def test_the_context_words_decide_where_a_reworded_passage_ends() -> None:
