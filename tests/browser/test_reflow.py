@@ -57,6 +57,7 @@ PAGES = [
     (FUTURES, "/responses/{futures}"),
     (FUTURES, "/responses/{futures}/comment"),
     (FUTURES, "/responses/{futures}/history"),
+    (FUTURES, "{thread}"),
     (COUNCIL, "/responses/{council}"),
     (MEMBER, "/"),
     (MEMBER, "/library"),
@@ -68,6 +69,7 @@ PAGES = [
     (ADMIN, "/themes/efficiency/retire"),
     (ADMIN, "/admin/users"),
     (ADMIN, "/admin/users/new"),
+    (ADMIN, "/admin/users/{member}"),
     (ADMIN, "/admin/invitations/new"),
     (ADMIN, "/admin/groups"),
     (ADMIN, "/admin/groups/futures"),
@@ -76,17 +78,25 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def ids(browser: Browser, base_url: str, signed_in_state: Callable[[str], Any]) -> dict[str, int]:
+def ids(browser: Browser, base_url: str, signed_in_state: Callable[[str], Any]) -> dict[str, Any]:
     context = browser.new_context(base_url=base_url, storage_state=signed_in_state(DIRECTOR))
     page = context.new_page()
     page.goto("/responses")
-    found = {}
+    found: dict[str, Any] = {}
     for key, start in TITLES.items():
         href = page.get_by_role("link", name=re.compile("^" + re.escape(start))).first
         found[key] = int((href.get_attribute("href") or "").rstrip("/").split("/")[-1])
     page.goto(f"/responses/{found['oep']}")
     edit = page.get_by_role("link", name=re.compile(r"^Edit\s+position 1$")).get_attribute("href")
     found["position"] = int((edit or "").split("/positions/")[1].split("/")[0])
+    page.goto(f"/responses/{found['futures']}")
+    found["thread"] = page.locator(".tbl-actions-link").first.get_attribute("href")
+    context.close()
+    context = browser.new_context(base_url=base_url, storage_state=signed_in_state(ADMIN))
+    page = context.new_page()
+    page.goto("/admin/users")
+    member = page.get_by_role("link", name="Morgan Member").get_attribute("href")
+    found["member"] = int((member or "").rstrip("/").split("/")[-1])
     context.close()
     return found
 
@@ -131,7 +141,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
     browser: Browser,
     base_url: str,
     signed_in_state: Callable[[str], Any],
-    ids: dict[str, int],
+    ids: dict[str, Any],
     who: str | None,
     path: str,
 ) -> None:
@@ -198,7 +208,7 @@ def test_the_header_links_sit_in_a_row_on_a_wide_screen(
 
 
 def test_a_wide_table_scrolls_in_its_own_region_by_keyboard(
-    browser: Browser, base_url: str, signed_in_state: Callable[[str], Any], ids: dict[str, int]
+    browser: Browser, base_url: str, signed_in_state: Callable[[str], Any], ids: dict[str, Any]
 ) -> None:
     context = browser.new_context(
         base_url=base_url,
@@ -218,3 +228,26 @@ def test_a_wide_table_scrolls_in_its_own_region_by_keyboard(
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_move_buttons_line_up_with_the_other_position_buttons(
+    browser: Browser, base_url: str, signed_in_state: Callable[[str], Any], ids: dict[str, Any]
+) -> None:
+    for width in (1280, 390):
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": width, "height": 800},
+            storage_state=signed_in_state(DIRECTOR),
+        )
+        page = context.new_page()
+        page.goto(f"/responses/{ids['oep']}")
+        edit = page.get_by_role("link", name=re.compile(r"^Edit\s+position 2$")).bounding_box()
+        down = page.get_by_role("button", name=re.compile(r"^Move down\s+position 2$"))
+        box = down.bounding_box()
+        assert edit is not None and box is not None
+        if width > 640:  # in a row: one top edge
+            assert abs(box["y"] - edit["y"]) <= 1, (width, edit, box)
+        else:  # stacked: the same full width
+            assert abs(box["width"] - edit["width"]) <= 1, (width, edit, box)
+            assert abs(box["x"] - edit["x"]) <= 1, (width, edit, box)
+        context.close()
