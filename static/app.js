@@ -174,3 +174,25 @@ document.addEventListener("htmx:responseError", function (event) {
     known = now;
   });
 })();
+
+// The decision's note boxes: each revealed when its choice is chosen. GOV.UK Frontend's
+// radios script does this where it is loaded and started (it turns data-aria-controls
+// into aria-controls); where it has not, by the time the page has loaded, this does
+// the same. Without JavaScript every box is shown, and the server takes the chosen one's.
+window.addEventListener("load", function () {
+  var inputs = document.querySelectorAll(".tbl-decision .govuk-radios__input[data-aria-controls]");
+  if (!inputs.length) return;
+  function sync() {
+    for (var i = 0; i < inputs.length; i++) {
+      var box = document.getElementById(inputs[i].getAttribute("aria-controls"));
+      if (!box) continue;
+      box.classList.toggle("tbl-conditional-hidden", !inputs[i].checked);
+    }
+  }
+  for (var i = 0; i < inputs.length; i++) {
+    inputs[i].setAttribute("aria-controls", inputs[i].getAttribute("data-aria-controls"));
+    inputs[i].removeAttribute("data-aria-controls");
+    inputs[i].addEventListener("change", sync);
+  }
+  sync();
+});

@@ -44,10 +44,14 @@ def test_a_reviewer_decides_by_keyboard_after_reading(new_page: NewPage) -> None
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     expect(page.get_by_role("radio", name="Approve")).to_be_focused()
+    expect(page.locator("#note-approve")).to_be_hidden()  # nothing chosen yet
     page.keyboard.press("ArrowDown")
     changes = page.get_by_role("radio", name="Request changes")
     expect(changes).to_be_focused()
     expect(changes).to_be_checked()
+    # Only the chosen choice's note box shows.
+    expect(page.locator("#note-request-changes")).to_be_visible()
+    expect(page.locator("#note-approve")).to_be_hidden()
     page.keyboard.press("Tab")
     assert _focused(page) == "note-request-changes"
     page.get_by_role("button", name="Send your decision").focus()
