@@ -149,3 +149,59 @@ document.addEventListener("htmx:responseError", function (event) {
     if (key && key.indexOf(flag.prefix) === 0) localStorage.removeItem(key);
   }
 })();
+
+// Live counts: the open-thread counts and the summary beside the decision refresh
+// with the threads; when the count of comments grows through someone else's work,
+// a polite live region says so once. One's own comment arrives with the section it
+// was posted in (an out-of-band swap), so it is never announced as news.
+(function () {
+  var known = null;
+  function total() {
+    var counts = document.getElementById("comment-counts");
+    return counts ? parseInt(counts.dataset.comments || "0", 10) : null;
+  }
+  document.addEventListener("DOMContentLoaded", function () { known = total(); });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // A refresh never pulls a link out from under the keyboard.
+    var elt = event.detail.elt;
+    if (elt.classList && elt.classList.contains("tbl-live") && elt.contains(document.activeElement)) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", function () { known = total(); });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    var now = total();
+    if (now === null) return;
+    if (known !== null && now > known) {
+      var news = document.getElementById("comment-news");
+      var more = now - known;
+      if (news) news.textContent = more + (more === 1 ? " new comment" : " new comments") + " on this response.";
+    }
+    known = now;
+  });
+})();
+
+// The decision's note boxes: each revealed when its choice is chosen. GOV.UK Frontend's
+// radios script does this where it is loaded and started (it turns data-aria-controls
+// into aria-controls); where it has not, by the time the page has loaded, this does
+// the same. Without JavaScript every box is shown, and the server takes the chosen one's.
+window.addEventListener("load", function () {
+  var inputs = document.querySelectorAll(".tbl-decision .govuk-radios__input[data-aria-controls]");
+  if (!inputs.length) return;
+  function sync() {
+    for (var i = 0; i < inputs.length; i++) {
+      var box = document.getElementById(inputs[i].getAttribute("aria-controls"));
+      if (!box) continue;
+      box.classList.toggle("tbl-conditional-hidden", !inputs[i].checked);
+    }
+  }
+  for (var i = 0; i < inputs.length; i++) {
+    inputs[i].setAttribute("aria-controls", inputs[i].getAttribute("data-aria-controls"));
+    inputs[i].removeAttribute("data-aria-controls");
+    inputs[i].addEventListener("change", sync);
+  }
+  sync();
+});

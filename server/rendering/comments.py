@@ -55,6 +55,7 @@ class RenderedBoard:
     counts: str  # the open-count summary
     open_count: int
     made_at: float  # when it was built: a document built on an older board is rebuilt
+    summary: str = ""  # the open threads, for beside the reviewer's decision
     # author id -> their comments still on show (not withdrawn, not hidden): who gets
     # an edit link, known from the comments just rendered, so no query per view.
     own: dict[int, frozenset[int]] = field(default_factory=dict)
@@ -64,7 +65,7 @@ class RenderedBoard:
     @property
     def size(self) -> int:
         """The memory its HTML takes (what the cache's bound counts)."""
-        return text_bytes(*self.sections.values(), *self.bodies.values(), self.counts)
+        return text_bytes(*self.sections.values(), *self.bodies.values(), self.counts, self.summary)
 
 
 def reader_of(actor: Actor, response: Response) -> Reader | None:
@@ -138,7 +139,10 @@ def _build(
         sections[section.key] = html.replace(
             'data-etag="%ETAG%"', f'data-etag="{etags[section.key]}"', 1
         )
-    counts = templates.get_template("comments/_counts.html").render(context)
+    flat = threads.flat(board)
+    total = sum(1 for item in flat if not item.comment.deleted)
+    counts = templates.get_template("comments/_counts.html").render(context, comment_total=total)
+    summary = templates.get_template("comments/_open_summary.html").render(context)
     return RenderedBoard(
         sections=sections,
         etags=etags,
@@ -146,7 +150,8 @@ def _build(
         counts=counts,
         open_count=board.open_count,
         made_at=time.monotonic(),
-        own=_own_by_author(threads.flat(board)),
+        summary=summary,
+        own=_own_by_author(flat),
         open_ids=tuple(
             t.comment.id or 0
             for section in [*board.sections.values(), board.general]

@@ -41,6 +41,7 @@ Text = Annotated[str, Form(max_length=100_000)]
 OptionalId = Annotated[str, Form(max_length=12)]
 _SLOT = re.compile(r"^(new-(p\d{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$")
 PAGE_SLOT = "page"
+COUNTS_OPEN = '<section id="comment-counts"'
 
 
 def board_of(
@@ -109,6 +110,10 @@ def _outcome(
         return redirect(f"/responses/{response_id}#comments-{key}", notice, request)
     own = rendered.own_changeable(board, actor, response)
     html = rendered.personal(board.sections[key], own, notice)
+    # The open counts change with the section: swapped in beside it, so the page's
+    # live region takes this person's own comment as known, not as news.
+    counts = board.counts.replace(COUNTS_OPEN, f'{COUNTS_OPEN} hx-swap-oob="true"', 1)
+    html += Markup(counts)  # noqa: S704  (rendered by our autoescaping templates)
     slot = _slot(request)
     if slot.startswith("para-"):
         # The paragraph's form sits outside the section: empty it as well.
@@ -506,6 +511,11 @@ def hide_comment(
 
 # Live refresh: one cheap poll per page, then only the sections that changed.
 
+LIVE_PARTS: dict[str, Callable[[rendered.RenderedBoard], str]] = {
+    "counts": lambda board: board.counts,
+    "summary": lambda board: board.summary,
+}
+
 
 @router.get("/responses/{response_id}/comments/stamp")
 def comments_stamp(
@@ -535,6 +545,10 @@ def comments_section(
     board = board_of(request, session, actor, response)
     if board is None:
         return Response(status_code=204)
+    if key in LIVE_PARTS:
+        # The open counts and the summary beside the decision: small, and asked for only
+        # when the stamp says something changed, so no ETag of their own.
+        return HTMLResponse(LIVE_PARTS[key](board), headers={"Cache-Control": "private, no-cache"})
     if key not in board.sections:
         raise NotFound(f"this response has no comments section {key!r}")
     not_modified, headers = revalidate(request, f'"{board.etags[key]}"')

@@ -84,6 +84,22 @@ def change_theme(
     return redirect("/themes", f"Renamed the theme to “{theme.name}”.", request)
 
 
+@router.get("/{slug}/retire")
+def confirm_retire(
+    request: Request, session: SessionDep, actor: CurrentActor, slug: str = Slug
+) -> Response:
+    """Retiring asks first, on a page of its own (no script needed): what it changes."""
+    _require_admin(actor.is_admin)
+    theme = service.get_theme(session, slug)
+    if theme.retired:
+        return redirect("/themes", f"“{theme.name}” is already retired.", request)
+    return render(
+        request,
+        "themes/retire.html",
+        {"theme": theme, "uses": service.positions_using(session, theme)},
+    )
+
+
 @router.post("/{slug}/retire", dependencies=[Csrf])
 def retire_theme(
     request: Request,

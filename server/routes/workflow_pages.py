@@ -15,6 +15,7 @@ from ..notifications.mailer import deliver_in_background
 from ..rendering.response_page import document_context
 from ..rendering.templates import render
 from ..workflow import service
+from ..workflow.panel import decision_note
 from .forms import redirect
 from .params import Id, QueryId
 
@@ -30,9 +31,23 @@ def take_action(
     action: Annotated[str, Form(max_length=60)] = "",
     note: Annotated[str, Form(max_length=10_000)] = "",
     annex: Annotated[str, Form(max_length=5)] = "",
+    decision: Annotated[str, Form(max_length=5)] = "",
+    note_approve: Annotated[str, Form(max_length=10_000)] = "",
+    note_return: Annotated[str, Form(max_length=10_000)] = "",
     response_id: int = Id(),
 ) -> Response:
+    """Any workflow action. The reviewer's decision form (decision=yes) asks one
+    question, approve or request changes, with a note box per choice."""
     try:
+        if decision:
+            if not action:
+                raise Invalid(
+                    "Choose whether to approve this revision or to request changes",
+                    field="decision",
+                )
+            response = visible_response(session, actor, response_id)
+            notes = {"note_approve": note_approve, "note_return": note_return}
+            note = decision_note(response, action, notes)
         result = service.take_action(
             session,
             actor,
@@ -49,7 +64,13 @@ def take_action(
         response = visible_response(session, actor, response_id)
         context = document_context(request, session, actor, response)
         reasons = exc.extra if isinstance(exc.extra, list) else [exc.message]
-        context.update(action_errors=reasons, note=note, failed_action=action)
+        context.update(
+            action_errors=reasons,
+            note=note,
+            failed_action=action,
+            decided=bool(decision),
+            decision_notes={"note_approve": note_approve, "note_return": note_return},
+        )
         return render(request, "responses/page.html", context, status_code=exc.status_code)
     session.commit()
     background.add_task(deliver_in_background, request.app.state.engine, request.app.state.settings)

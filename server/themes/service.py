@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Theme
+from ..models import PositionTheme, Theme
 from ..textfields import check_line
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -64,6 +64,12 @@ def rename_theme(session: Session, slug: str, name: str) -> Theme:
     session.add(theme)
     session.flush()
     return theme
+
+
+def positions_using(session: Session, theme: Theme) -> int:
+    """How many positions carry the theme now (what retiring it leaves in place)."""
+    using = select(func.count()).select_from(PositionTheme)
+    return int(session.exec(using.where(PositionTheme.theme_id == theme.id)).one())
 
 
 def set_retired(session: Session, slug: str, retired: bool) -> Theme:

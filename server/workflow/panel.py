@@ -70,6 +70,17 @@ class ActionChoice:
         """A reviewer's request for changes, whose note says what should change."""
         return self.kind is ActionKind.RETURN
 
+    @property
+    def decides(self) -> bool:
+        """A reviewer's verdict on the text: asked for after the positions, as one question."""
+        return self.kind in REVIEW_KINDS
+
+    @property
+    def note_field(self) -> str:
+        """The decision form's note box for this choice: one per kind, so the note
+        sent is the chosen one's even when every box is shown (without JavaScript)."""
+        return f"note_{self.kind.value}"
+
 
 @dataclass
 class Panel:
@@ -85,6 +96,24 @@ class Panel:
     actions: list[ActionChoice]
     last_reviewed: int | None = None
     can_extend: bool = False
+
+    @property
+    def decisions(self) -> list[ActionChoice]:
+        return [c for c in self.actions if c.decides]
+
+    @property
+    def moves(self) -> list[ActionChoice]:
+        """Everything else this person may do here (submit, publish, withdraw...)."""
+        return [c for c in self.actions if not c.decides]
+
+
+def decision_note(response: Response, action: str, notes: dict[str, str]) -> str:
+    """The note typed for `action` in the decision form (`notes` by note field)."""
+    stage = workflow_for(response).stages.get(response.stage)
+    spec = stage.actions.get(action) if stage else None
+    if spec is None:
+        return ""
+    return notes.get(ActionChoice(action, "", spec.note_required, spec.kind).note_field, "")
 
 
 def panel(session: Session, actor: Actor, response: Response) -> Panel:

@@ -42,3 +42,16 @@ def workflow_for(response: Response) -> Workflow:
     if found is None:  # the file was removed after the response chose it
         return workflows()[DEFAULT_WORKFLOW]
     return found
+
+
+def reviews_by_group() -> dict[str, list[str]]:
+    """Each group's review stages, in the words of the workflows that name them:
+    "Futures review (Policy response)"."""
+    found: dict[str, list[str]] = {}
+    for workflow in workflows().values():
+        for name, stage in workflow.stages.items():
+            if stage.group:
+                found.setdefault(stage.group, []).append(
+                    f"{workflow.label(name)} ({workflow.title or workflow.name})"
+                )
+    return found

@@ -95,8 +95,9 @@ def test_a_keyboard_comment_follows_its_passage_through_a_redraft(new_page: NewP
     expect(section.locator(".tbl-open-count")).to_have_text("(1 open)")
 
     # Changes are requested, and the director rewords the passage.
+    reviewer.get_by_role("radio", name="Request changes").check()
     reviewer.locator("#note-request-changes").fill("Please answer the comment.")
-    reviewer.get_by_role("button", name="Request changes").click()
+    reviewer.get_by_role("button", name="Send your decision").click()
     expect(reviewer.locator("#stage")).to_have_text("Draft")
     director.goto(f"/responses/{rid}/positions/{first['id']}/edit")
     director.get_by_label("Text").fill(f"{REDRAFT}\n\nA second paragraph.")
@@ -147,8 +148,9 @@ def test_commenting_answering_and_suggesting_work_without_javascript(new_page: N
     expect(section.locator(".tbl-suggestion")).to_contain_text("Suggested edit")
 
     # Changes are requested; the director (in draft again) accepts the suggestion.
+    reviewer.get_by_role("radio", name="Request changes").check()
     reviewer.locator("#note-request-changes").fill("Please look at the suggestion.")
-    reviewer.get_by_role("button", name="Request changes").click()
+    reviewer.get_by_role("button", name="Send your decision").click()
     expect(reviewer.locator("#stage")).to_have_text("Draft")
     owner = new_page(DIRECTOR, javascript=False)
     owner.goto(f"/responses/{rid}")

@@ -24,9 +24,10 @@ def _flash(page: Page) -> str:
 
 
 def _approve(page: Page, note: str = "") -> None:
+    page.get_by_role("radio", name="Approve").check()
     if note:
         page.locator("#note-approve").fill(note)
-    page.get_by_role("button", name="Approve").click()
+    page.get_by_role("button", name="Send your decision").click()
 
 
 def test_a_response_is_reviewed_twice_and_approved(new_page: NewPage) -> None:
@@ -46,15 +47,17 @@ def test_a_response_is_reviewed_twice_and_approved(new_page: NewPage) -> None:
     expect(first.locator(".govuk-notification-banner__heading")).to_contain_text(
         "Approval recorded: 1 of 2 needed."
     )
-    expect(first.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(first.get_by_role("radio", name="Approve")).to_have_count(0)
 
     # The second Futures member works without JavaScript.
     second = new_page(FUTURES[1], javascript=False)
     _open(second)
-    second.get_by_role("button", name="Request changes").click()
+    second.get_by_role("radio", name="Request changes").check()
+    second.get_by_role("button", name="Send your decision").click()
     expect(second.locator("#action-errors")).to_contain_text("needs a note")
+    expect(second.locator("#decision-error")).to_contain_text("needs a note")
     second.locator("#note-request-changes").fill("Say more about public libraries.")
-    second.get_by_role("button", name="Request changes").click()
+    second.get_by_role("button", name="Send your decision").click()
     expect(second.locator("#stage")).to_have_text("Draft")
 
     director.goto("/notifications")
