@@ -11,6 +11,7 @@ from ..accounts import oidc, sessions
 from ..accounts.links import audit
 from ..deps import OptionalActor, SessionDep
 from ..rendering.templates import render
+from .forms import redirect
 
 router = APIRouter(include_in_schema=False)
 KEPT = "oidc"  # what the signed session holds between the start and the callback
@@ -59,13 +60,20 @@ def callback(
     session.rollback()  # nothing held open while the provider answers
     try:
         claims = oidc.finish(provider, code, kept)
-        user = oidc.match_user(session, claims, provider.name)
+        admitted = oidc.admit(session, claims, provider)
     except oidc.OidcRefused as exc:
-        audit(session, "oidc.refused", address=address)
+        session.rollback()  # nothing half-made stays
+        audit(session, f"oidc.refused.{exc.reason}", email=exc.email, address=address)
         session.commit()
         return _refused(request, exc.message, exc.status_code)
+    user = admitted.user
     assert user.id is not None
+    if admitted.created:
+        audit(session, "oidc.account_made", email=user.email, user_id=user.id, address=address)
     sessions.start_session(request, session, user.id, "oidc")
     audit(session, "oidc.signed_in", email=user.email, user_id=user.id, address=address)
     session.commit()
+    if admitted.created:
+        welcome = f"Welcome to Tabled: your account was made from your {provider.name} sign-in."
+        return redirect("/", welcome, request)
     return RedirectResponse("/", status_code=303)
