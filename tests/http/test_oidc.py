@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from authlib.deprecate import AuthlibDeprecationWarning
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from server.app import create_app
-from server.models import User, UserSession
+from server.models import AccountEvent, User, UserGroup, UserSession
 from tests.conftest import Web
 
 from .conftest import text_of
@@ -140,3 +140,87 @@ def test_a_forged_or_missing_state_or_code_and_a_replayed_callback_get_400(
 def test_without_settings_there_is_no_sso_button_and_the_callback_says_so(web):
     assert "Sign in with" not in web.get("/login").text
     assert web.get("/auth/oidc/callback?state=a&code=b").status_code == 404
+
+
+@pytest.fixture
+def open_app(settings, engine, provider):  # type: ignore[no-untyped-def]
+    """SSO that gives people of council.example a plain-member account on first sign-on."""
+    configured = settings.model_copy(
+        update={
+            "oidc_issuer": provider,
+            "oidc_client_id": "tabled",
+            "oidc_client_secret": "tabled-secret",
+            "oidc_name": "Council Account",
+            "oidc_member_domains": "@Council.Example, second.example",
+            "base_url": "http://testserver",
+        }
+    )
+    return create_app(configured, engine)
+
+
+def _events(engine) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        rows = s.exec(select(AccountEvent.action, AccountEvent.email).order_by(AccountEvent.id))
+        return [(action, email) for action, email in rows]
+
+
+def test_a_verified_person_of_an_allowed_domain_gets_a_plain_member_account_once(
+    open_app, provider, people, engine
+):
+    _claims(provider, "new-1", email="Ana@council.example", email_verified=True, name="Ana Lee")
+    for visit in range(2):
+        with Web(open_app, base_url="http://testserver") as client:
+            reply = client.get(_through_provider(client, "new-1"))
+            assert reply.status_code == 200
+            assert "Hello, Ana Lee" in reply.text
+            if visit == 0:
+                assert "your account was made from your Council Account sign-in" in reply.text
+    with Session(engine) as s:
+        made = s.exec(select(User).where(User.email == "ana@council.example")).all()
+        assert [(u.role, u.password_hash, u.active) for u in made] == [("member", "", True)]
+        assert not s.exec(select(UserGroup).where(UserGroup.user_id == made[0].id)).all()
+    assert [a for a, e in _events(engine) if e == "ana@council.example"] == [
+        "oidc.account_made",
+        "oidc.signed_in",
+        "oidc.signed_in",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("claims", "reason", "event"),
+    [
+        ({"email": "bo@elsewhere.example", "email_verified": True}, "no Tabled account", "unknown"),
+        ({"email": "bo@evil.council.example", "email_verified": True}, "no Tabled", "unknown"),
+        ({"email": "bo@council.example.evil.net", "email_verified": True}, "no Tabled", "unknown"),
+        ({"email": "bo@council.example", "email_verified": False}, "verified email", "unverified"),
+        ({"email": "bo@council.example"}, "verified email", "unverified"),
+    ],
+)
+def test_people_outside_the_allowed_domains_or_unverified_get_nothing(
+    open_app, provider, people, engine, claims, reason, event
+):
+    _claims(provider, "bo", **claims)
+    with Web(open_app, base_url="http://testserver") as client:
+        reply = client.get(_through_provider(client, "bo"))
+        assert reply.status_code == 403
+        assert reason in text_of(reply.text) and "You are not signed in" in text_of(reply.text)
+        assert not _signed_in_as(client)
+    with Session(engine) as s:
+        assert s.exec(select(User).where(col(User.email).like("bo@%"))).first() is None
+    assert _events(engine)[-1] == (f"oidc.refused.{event}", claims["email"])
+
+
+def test_a_deactivated_member_of_an_allowed_domain_is_not_made_again(
+    open_app, provider, people, engine, browser_for
+):
+    _claims(provider, "cy", email="cy@council.example", email_verified=True)
+    with Web(open_app, base_url="http://testserver") as client:
+        assert client.get(_through_provider(client, "cy")).status_code == 200
+    with Session(engine) as s:
+        cy = s.exec(select(User).where(User.email == "cy@council.example")).one()
+    browser_for(people.admin).submit(f"/admin/users/{cy.id}", {"name": cy.name, "role": "member"})
+    with Web(open_app, base_url="http://testserver") as client:
+        reply = client.get(_through_provider(client, "cy"))
+        assert reply.status_code == 403 and "deactivated" in text_of(reply.text)
+    with Session(engine) as s:
+        assert len(s.exec(select(User).where(User.email == "cy@council.example")).all()) == 1
