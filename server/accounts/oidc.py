@@ -210,6 +210,7 @@ def finish(provider: Provider, code: str, kept: dict[str, str]) -> dict[str, Any
                 "The sign-in provider refused this sign-in (the link may have been used "
                 "already). Start again from the sign-in page.",
                 status_code=400,
+                reason="code",
             ) from exc
     id_token = token.get("id_token")
     if not isinstance(id_token, str):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from ..accounts import links, users
+from ..accounts import links, oidc, users
 from ..accounts.users import Actor
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..errors import DomainError, Forbidden
@@ -47,7 +47,11 @@ def list_users(request: Request, session: SessionDep, actor: CurrentActor) -> Re
         {
             "users": users.list_users(session),
             "groups": users.groups_by_user(session),
-            "signins": links.sign_in_summaries(session),
+            "signins": links.sign_in_summaries(
+                session,
+                sso=oidc.provider_from(request.app.state.settings) is not None,
+                passwords=request.app.state.settings.passwords_on(),
+            ),
             "flash": pop_flash(request),
         },
     )

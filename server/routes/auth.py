@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from ..accounts import oidc, sessions
 from ..accounts.signin import Throttle, sign_in
 from ..accounts.users import end_sessions
+from ..config import Settings
 from ..deps import Csrf, OptionalActor, SessionDep
 from ..errors import DomainError, Throttled
 from ..rendering.templates import render
@@ -27,17 +28,31 @@ def _throttle(request: Request) -> Throttle:
     )
 
 
-def _oidc_name(request: Request) -> str:
+def oidc_name(request: Request) -> str:
     provider = oidc.provider_from(request.app.state.settings)
     return provider.name if provider else ""
+
+
+def passwords_on(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    return settings.passwords_on()
+
+
+def _login_context(request: Request, next: str, **more: object) -> dict[str, object]:
+    context = {
+        "next": safe_next(next),
+        "errors": {},
+        "oidc_name": oidc_name(request),
+        "passwords_on": passwords_on(request),
+    }
+    return {**context, **more}
 
 
 @router.get("/login")
 def login_form(request: Request, actor: OptionalActor, next: str = "/") -> Response:
     if actor is not None:
         return redirect(safe_next(next))
-    context = {"next": safe_next(next), "errors": {}, "oidc_name": _oidc_name(request)}
-    return render(request, "auth/login.html", context)
+    return render(request, "auth/login.html", _login_context(request, next))
 
 
 @router.post("/login", dependencies=[Csrf])
@@ -47,6 +62,14 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
+    if not passwords_on(request):
+        request.state.user = None
+        refusal = (
+            "Password sign-in is turned off here, so no password was checked. "
+            f"Sign in with {oidc_name(request)} instead."
+        )
+        context = _login_context(request, next, refusal=refusal)
+        return render(request, "auth/login.html", context, status_code=403)
     # No request-wide session: sign_in opens its own short ones around the slow hash.
     try:
         signed = sign_in(
@@ -62,12 +85,7 @@ def login(
         page = render(
             request,
             "auth/login.html",
-            {
-                "next": safe_next(next),
-                "email": email,
-                "errors": {"email": exc.message},
-                "oidc_name": _oidc_name(request),
-            },
+            _login_context(request, next, email=email, errors={"email": exc.message}),
             status_code=exc.status_code if exc.status_code == 429 else 400,
         )
         if isinstance(exc, Throttled) and isinstance(exc.extra, int):

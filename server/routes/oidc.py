@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -41,22 +42,36 @@ def callback(
     _actor: OptionalActor,
     state: str = "",
     code: str = "",
+    error: str = "",
 ) -> Response:
     provider = oidc.provider_from(request.app.state.settings)
     if provider is None:
         return _refused(request, "Single sign-on is not set up here.", 404)
+    address = sessions.client_address(request)
+
+    def refuse(reason: str, message: str) -> Response:
+        audit(session, f"oidc.refused.{reason}", address=address)
+        session.commit()
+        return _refused(request, message, 400)
+
     kept = request.session.pop(KEPT, None)  # one try per start: a replay finds nothing
     expected = kept.get("state", "") if isinstance(kept, dict) else ""
     if not expected or not state or not hmac.compare_digest(expected, state[:200]):
-        return _refused(
-            request,
+        return refuse(
+            "state",
             "This sign-in did not start here, or it has been used already. "
             "Start again from the sign-in page.",
-            400,
+        )
+    if error and not code:
+        # Only an OAuth error code is named back (RFC 6749 uses these characters).
+        said = f" (it answered {error})" if re.fullmatch(r"[a-z_]{1,40}", error) else ""
+        return refuse(
+            "provider",
+            f"{provider.name} did not sign you in{said}: perhaps the sign-in was cancelled. "
+            "Start again from the sign-in page.",
         )
     if not code or len(code) > 2000:
-        return _refused(request, "The sign-in provider sent no code. Start again.", 400)
-    address = sessions.client_address(request)
+        return refuse("no_code", "The sign-in provider sent no code. Start again.")
     session.rollback()  # nothing held open while the provider answers
     try:
         claims = oidc.finish(provider, code, kept)

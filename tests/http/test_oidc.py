@@ -3,36 +3,26 @@ loopback port): who gets in, who is refused, and forged or replayed callbacks.""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
-from authlib.deprecate import AuthlibDeprecationWarning
 from sqlmodel import Session, col, select
 
 from server.app import create_app
 from server.models import AccountEvent, User, UserGroup, UserSession
 from tests.conftest import Web
+from tests.oidc_mock import MOCK_WARNINGS, approve, callback_path, mock_provider, set_claims
 
 from .conftest import text_of
 
-with warnings.catch_warnings():  # the mock provider still uses authlib.jose; Tabled does not
-    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
-    from oidc_provider_mock import run_server_in_thread
-
-# Only the mock provider's own use of older Authlib interfaces is let through.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::authlib.deprecate.AuthlibDeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning"),
-]
+pytestmark = [pytest.mark.filterwarnings(w) for w in MOCK_WARNINGS]
 
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
-    with run_server_in_thread(require_nonce=True) as server:
-        yield f"http://localhost:{server.server_port}"
+    with mock_provider() as issuer:
+        yield issuer
 
 
 @pytest.fixture
@@ -49,8 +39,7 @@ def sso_app(settings, engine, provider):  # type: ignore[no-untyped-def]
     return create_app(configured, engine)
 
 
-def _claims(provider: str, sub: str, **claims: object) -> None:
-    httpx.put(f"{provider}/users/{sub}", json=claims).raise_for_status()
+_claims = set_claims
 
 
 def _through_provider(client: Web, sub: str) -> str:
@@ -59,11 +48,7 @@ def _through_provider(client: Web, sub: str) -> str:
     assert start.status_code == 303
     authorize = start.headers["location"]
     assert "code_challenge=" in authorize and "nonce=" in authorize
-    reply = httpx.post(authorize, data={"sub": sub})
-    assert reply.status_code == 302, reply.text
-    back = urlsplit(reply.headers["location"])
-    assert back.path == "/auth/oidc/callback"
-    return f"{back.path}?{back.query}"
+    return callback_path(approve(authorize, sub))
 
 
 def _signed_in_as(client: Web) -> str:
@@ -135,6 +120,60 @@ def test_a_forged_or_missing_state_or_code_and_a_replayed_callback_get_400(
         path = _through_provider(client, "ana-2")
         assert client.get(path, follow_redirects=False).status_code == 303
         assert client.get(path).status_code == 400  # the same callback again: replayed
+
+
+def _last_event(engine) -> str:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        return s.exec(select(AccountEvent.action).order_by(col(AccountEvent.id).desc())).first()
+
+
+def test_every_refused_callback_is_audited(sso_app, provider, people, engine):
+    _claims(provider, "ana-3", email="member@example.org", email_verified=True)
+    with Web(sso_app, base_url="http://testserver") as client:
+        client.get("/auth/oidc/callback?state=forged&code=x")
+        assert _last_event(engine) == "oidc.refused.state"
+        path = _through_provider(client, "ana-3")
+        state = parse_qs(urlsplit(path).query)["state"][0]
+        client.get(f"/auth/oidc/callback?state={state}")
+        assert _last_event(engine) == "oidc.refused.no_code"
+
+
+def test_a_cancelled_sign_in_says_so_without_echoing_what_came_back(sso_app, provider, engine):
+    with Web(sso_app, base_url="http://testserver") as client:
+        for error, shown in (("access_denied", True), ("<b>pwned</b>", False)):
+            start = client.get("/auth/oidc/start", follow_redirects=False)
+            state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+            reply = client.get("/auth/oidc/callback", params={"state": state, "error": error})
+            assert reply.status_code == 400
+            page = text_of(reply.text)
+            assert "Council Account did not sign you in" in page and "cancelled" in page
+            assert ("access_denied" in page) is shown and "pwned" not in reply.text
+            assert _last_event(engine) == "oidc.refused.provider"
+
+
+def test_a_code_used_once_or_carried_into_another_browser_is_refused(
+    sso_app, provider, people, engine
+):
+    _claims(provider, "ana-4", email="member@example.org", email_verified=True)
+    with (
+        Web(sso_app, base_url="http://testserver") as first,
+        Web(sso_app, base_url="http://testserver") as second,
+    ):
+        # A code the provider already exchanged, sent with another browser's own state.
+        fresh = _through_provider(first, "ana-4")
+        assert first.get(fresh, follow_redirects=False).status_code == 303
+        used = parse_qs(urlsplit(fresh).query)["code"][0]
+        own = parse_qs(urlsplit(_through_provider(second, "ana-4")).query)["state"][0]
+        replayed = second.get(f"/auth/oidc/callback?state={own}&code={used}")
+        assert replayed.status_code == 400 and "Start again" in text_of(replayed.text)
+        assert _last_event(engine) == "oidc.refused.code"
+        # A code never used, but issued to the first browser (its PKCE verifier and
+        # nonce): carried into the second, it lets nobody in.
+        stolen = parse_qs(urlsplit(_through_provider(first, "ana-4")).query)["code"][0]
+        own = parse_qs(urlsplit(_through_provider(second, "ana-4")).query)["state"][0]
+        carried = second.get(f"/auth/oidc/callback?state={own}&code={stolen}")
+        assert carried.status_code == 400
+        assert "Hello," not in second.get("/").text
 
 
 def test_without_settings_there_is_no_sso_button_and_the_callback_says_so(web):
