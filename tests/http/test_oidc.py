@@ -3,6 +3,7 @@ loopback port): who gets in, who is refused, and forged or replayed callbacks.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -263,3 +264,27 @@ def test_a_deactivated_member_of_an_allowed_domain_is_not_made_again(
         assert reply.status_code == 403 and "deactivated" in text_of(reply.text)
     with Session(engine) as s:
         assert len(s.exec(select(User).where(User.email == "cy@council.example")).all()) == 1
+
+
+def _row(page: str, name: str) -> str:
+    found = re.search(rf"/admin/users/\d+\">{name}</a>.*?</tr>", page, re.S)
+    assert found, name
+    return text_of(found.group(0)).replace(" ,", ",")
+
+
+def test_the_users_page_shows_how_each_person_signs_in_and_when_they_last_did(
+    open_app, provider, people
+):
+    _claims(provider, "m-5", email="member@example.org", email_verified=True)
+    _claims(provider, "new-5", email="dee@council.example", email_verified=True, name="Dee")
+    for sub in ("m-5", "new-5"):
+        with Web(open_app, base_url="http://testserver") as client:
+            assert client.get(_through_provider(client, sub)).status_code == 200
+    with Web(open_app, base_url="http://testserver") as admin:
+        admin.sign_in(people.admin.email)
+        page = admin.get("/admin/users").text
+    member, dee, director = _row(page, "Member"), _row(page, "Dee"), _row(page, "Director")
+    assert "Password and council account" in member and "UTC, council account" in member
+    assert "Council account" in dee and "Password" not in dee and "council account" in dee
+    assert "Password" in director and "council" not in director.lower() and "Never" in director
+    assert "UTC, password" in _row(page, "Admin")
