@@ -55,19 +55,19 @@ def callback(
         return _refused(request, message, 400)
 
     kept = request.session.pop(KEPT, None)  # one try per start: a replay finds nothing
-    expected = kept.get("state", "") if isinstance(kept, dict) else ""
-    if not expected or not state or not hmac.compare_digest(expected, state[:200]):
-        return refuse(
-            "state",
-            "This sign-in did not start here, or it has been used already. "
-            "Start again from the sign-in page.",
-        )
-    if error and not code:
+    if error and not code:  # some providers leave the state out of an error: it lets no one in
         # Only an OAuth error code is named back (RFC 6749 uses these characters).
         said = f" (it answered {error})" if re.fullmatch(r"[a-z_]{1,40}", error) else ""
         return refuse(
             "provider",
             f"{provider.name} did not sign you in{said}: perhaps the sign-in was cancelled. "
+            "Start again from the sign-in page.",
+        )
+    expected = kept.get("state", "") if isinstance(kept, dict) else ""
+    if not expected or not state or not hmac.compare_digest(expected, state[:200]):
+        return refuse(
+            "state",
+            "This sign-in did not start here, or it has been used already. "
             "Start again from the sign-in page.",
         )
     if not code or len(code) > 2000:
