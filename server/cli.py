@@ -71,6 +71,16 @@ def cmd_users_add(args: argparse.Namespace) -> None:
         print(f"added {user.email} ({user.role}) with id {user.id}")
 
 
+def cmd_users_sign_in_link(args: argparse.Namespace) -> None:
+    from .accounts.links import make_sign_in_link
+
+    with write_session(_engine()) as session:
+        user, url = make_sign_in_link(session, args.email, base_url=get_settings().base_url)
+        session.commit()
+    print(f"a one-time sign-in link for {user.email}, valid for 15 minutes:")
+    print(url)
+
+
 def cmd_tokens_create(args: argparse.Namespace) -> None:
     with write_session(_engine()) as session:
         user = find_by_email(session, args.email)
@@ -283,6 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="at least 10 characters; without one the user cannot sign in until an admin sets one",
     )
     add.set_defaults(func=cmd_users_add)
+    link = users.add_parser(
+        "sign-in-link",
+        help="print a one-time link (15 minutes) that signs an active user in, even with "
+        "password sign-in off: the way back in when single sign-on fails",
+    )
+    link.add_argument("email")
+    link.set_defaults(func=cmd_users_sign_in_link)
 
     tokens = sub.add_parser("tokens", help="API tokens").add_subparsers(dest="t", required=True)
     create = tokens.add_parser("create", help="print a new API token for a user")

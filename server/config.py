@@ -73,6 +73,16 @@ class Settings(BaseSettings):
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_name: str = ""
+    # Microsoft Entra ID's multi-tenant endpoints (common, organizations) name a template
+    # issuer, one per tenant: only tokens from these tenant ids are let in (comma- or
+    # space-separated; empty lets no tenant in). Ignored for a single-tenant issuer.
+    oidc_tenants: str = ""
+    # Email domains whose people, unknown to Tabled but with a verified email, are given
+    # a plain-member account on their first sign-on (comma- or space-separated).
+    oidc_member_domains: str = ""
+    # Password sign-in (the /login form and forgotten-password emails); turning it off
+    # takes effect only while single sign-on is set up. API tokens work either way.
+    password_sign_in: bool = True
     # Memory for the caches of one server process, in bytes (server/cache.py).
     page_cache_bytes: int = 96 * 1024 * 1024
     comments_cache_bytes: int = 64 * 1024 * 1024
@@ -98,6 +108,18 @@ class Settings(BaseSettings):
             raise ValueError("TABLED_BODY_COLOUR must be a colour like #1d4f91")
         return value.strip().lower()
 
+    def tenant_ids(self) -> frozenset[str]:
+        return _words(self.oidc_tenants)
+
+    def member_domains(self) -> frozenset[str]:
+        return frozenset(word.lstrip("@") for word in _words(self.oidc_member_domains))
+
+    def passwords_on(self) -> bool:
+        """Whether password sign-in is open: always, unless single sign-on can replace it,
+        so a mistaken setting cannot shut everyone out."""
+        sso = bool(self.oidc_issuer and self.oidc_client_id)
+        return self.password_sign_in or not sso
+
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""
         if self.secret_key:
@@ -114,6 +136,10 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
         return key
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in re.split(r"[\s,]+", text) if word)
 
 
 @lru_cache

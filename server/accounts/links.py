@@ -30,7 +30,8 @@ from .users import (
 
 INVITE = "invite"
 RESET = "reset"
-LIFETIME = {INVITE: timedelta(days=7), RESET: timedelta(hours=1)}
+SIGNIN = "signin"  # made on the command line: signs its person in, sets no password
+LIFETIME = {INVITE: timedelta(days=7), RESET: timedelta(hours=1), SIGNIN: timedelta(minutes=15)}
 # Reset emails one address may ask for, and one account may receive, per hour.
 RESETS_PER_ADDRESS = 10
 RESETS_PER_ACCOUNT = 3
@@ -104,19 +105,27 @@ def invite(
     groups: list[str],
     base_url: str,
     actor_id: int,
+    sign_on_name: str = "",
 ) -> User:
-    """Add a user with no password and email them a link to set one. The caller commits."""
+    """Add a user with no password and email them a link to set one, or, with password
+    sign-in off (`sign_on_name` given), where to sign on instead. The caller commits."""
     user = create_user(session, email=email, name=name, role=role, groups=groups)
-    token = _new_link(session, user, INVITE)
+    if sign_on_name:
+        how = (
+            f"Sign in with {sign_on_name}, using this email address, at:\n\n"
+            f"{base_url.rstrip('/')}/login\n\n"
+        )
+    else:
+        token = _new_link(session, user, INVITE)
+        how = (
+            "Choose your password with this link, which works once within 7 days:\n\n"
+            f"{link_url(base_url, token)}\n\n"
+        )
     session.add(
         OutboxMessage(
             to_email=user.email,
             subject="You are invited to Tabled",
-            body=(
-                f"Dear {user.name},\n\nYou have been invited to Tabled. Choose your password "
-                f"with this link, which works once within 7 days:\n\n"
-                f"{link_url(base_url, token)}\n\n-- Tabled\n"
-            ),
+            body=f"Dear {user.name},\n\nYou have been invited to Tabled. {how}-- Tabled\n",
         )
     )
     audit(session, "invite.sent", email=user.email, user_id=user.id, actor_id=actor_id)
@@ -197,14 +206,7 @@ def check_link(session: Session, token: str) -> tuple[AccountLink, User]:
     return link, user
 
 
-def use_link(session: Session, token: str, password_hash: str, *, address: str) -> tuple[User, str]:
-    """Set the password through the link, once: the user and the link's purpose. Ends
-    every session of the user; the caller starts this browser's and commits."""
-    try:
-        link, user = check_link(session, token)
-    except LinkRefused as refused:
-        audit(session, f"link.refused.{refused.reason}", address=address)
-        raise
+def _claim(session: Session, link: AccountLink) -> None:
     # Marked used in the same statement that checks it is unused: two tabs cannot both win.
     claimed = session.connection().execute(
         update(AccountLink)
@@ -213,6 +215,46 @@ def use_link(session: Session, token: str, password_hash: str, *, address: str) 
     )
     if not getattr(claimed, "rowcount", 0):
         raise LinkRefused("used")
+
+
+def make_sign_in_link(session: Session, email: str, *, base_url: str) -> tuple[User, str]:
+    """A link that signs an active user in once, within 15 minutes, whatever sign-in
+    the site allows: the way back in for whoever runs the server. The caller commits."""
+    user = find_by_email(session, email)
+    if user is None or not user.active:
+        raise Invalid(f"no active user with email {normalise_email(email)}", field="email")
+    token = _new_link(session, user, SIGNIN)
+    audit(session, "signin_link.made", email=user.email, user_id=user.id, address="command line")
+    session.flush()
+    return user, link_url(base_url, token)
+
+
+def use_sign_in_link(session: Session, token: str, *, address: str) -> User:
+    """Use a command-line sign-in link, once; the caller starts the session and commits."""
+    try:
+        link, user = check_link(session, token)
+        if link.purpose != SIGNIN:
+            raise LinkRefused("unknown")
+        _claim(session, link)
+    except LinkRefused as refused:
+        audit(session, f"link.refused.{refused.reason}", address=address)
+        raise
+    audit(session, "signin_link.used", email=user.email, user_id=user.id, address=address)
+    session.flush()
+    return user
+
+
+def use_link(session: Session, token: str, password_hash: str, *, address: str) -> tuple[User, str]:
+    """Set the password through the link, once: the user and the link's purpose. Ends
+    every session of the user; the caller starts this browser's and commits."""
+    try:
+        link, user = check_link(session, token)
+        if link.purpose == SIGNIN:
+            raise LinkRefused("unknown")  # it sets no password
+        _claim(session, link)
+    except LinkRefused as refused:  # also the loser of two tabs racing for one link
+        audit(session, f"link.refused.{refused.reason}", address=address)
+        raise
     user.password_hash = password_hash
     session.add(user)
     assert user.id is not None
@@ -228,16 +270,37 @@ def check_password_pair(password: str, confirm: str) -> None:
         raise Invalid("the two passwords are not the same", field="confirm")
 
 
+METHOD_WORDS = {"password": "password", "oidc": "council account", "link": "one-time link"}
+
+
 @dataclass(frozen=True)
 class SignInSummary:
     how: str  # how this person signs in, in words
     last: datetime | None  # when they last started a session
-    last_method: str
+    last_method: str  # and how, in words
 
 
-def sign_in_summaries(session: Session) -> dict[int, SignInSummary]:
-    """For the users page: how each person signs in and when they last did. Two grouped
-    queries, whatever the number of users."""
+def _how(has_password: bool, council: bool, invited: bool, *, sso: bool, passwords: bool) -> str:
+    password = "Password" if passwords else "Password (turned off here)"
+    if has_password and council:
+        return f"{password} and council account"
+    if council:
+        return "Council account"
+    if has_password:
+        return password
+    if invited:
+        return "Invited: has not set a password yet"
+    if sso:
+        return "Council account: has not signed in yet"
+    return "No password: the invitation has expired"
+
+
+def sign_in_summaries(
+    session: Session, *, sso: bool = False, passwords: bool = True
+) -> dict[int, SignInSummary]:
+    """For the users page: how each person signs in (password, council account or both)
+    and when they last did, and how. A fixed number of queries, whatever the number of
+    users. `sso`: single sign-on is set up; `passwords`: password sign-in is on."""
     latest = dict(
         session.exec(
             select(UserSession.user_id, func.max(UserSession.created_at)).group_by(
@@ -251,6 +314,14 @@ def sign_in_summaries(session: Session) -> dict[int, SignInSummary]:
             select(UserSession.user_id, UserSession.method).order_by(col(UserSession.id))
         ).all()
     }
+    # Sessions are forgotten after a while; the audit trail of sign-ons is not.
+    council = set(
+        session.exec(
+            select(AccountEvent.user_id)
+            .where(AccountEvent.action == "oidc.signed_in")
+            .group_by(col(AccountEvent.user_id))
+        ).all()
+    )
     now = utcnow()
     pending = set(
         session.exec(
@@ -264,14 +335,16 @@ def sign_in_summaries(session: Session) -> dict[int, SignInSummary]:
     result: dict[int, SignInSummary] = {}
     for user in session.exec(select(User)).all():
         assert user.id is not None
-        if user.password_hash:
-            how = "Password"
-        elif user.id in pending:
-            how = "Invited: has not set a password yet"
-        else:
-            how = "No password: the invitation has expired"
+        how = _how(
+            bool(user.password_hash),
+            user.id in council,
+            user.id in pending,
+            sso=sso,
+            passwords=passwords,
+        )
         last = latest.get(user.id)
+        method = methods.get(user.id, "")
         result[user.id] = SignInSummary(
-            how, _aware(last) if last else None, methods.get(user.id, "")
+            how, _aware(last) if last else None, METHOD_WORDS.get(method, method)
         )
     return result

@@ -3,9 +3,11 @@ ID token checked (signature, issuer, audience, expiry, nonce) before anyone is l
 
 Authlib builds the authorization request and exchanges the code; joserfc verifies the
 token against the provider's published keys, cached for an hour and fetched again at
-once when a token names a key we do not hold (the provider rotated). A person gets in
-only as an existing, active user whose email the provider says it has verified;
-nobody is ever created here.
+once when a token names a key we do not hold (the provider rotated). Microsoft Entra
+ID's multi-tenant endpoints publish an issuer template: the token's own tenant (`tid`)
+fills it in, the result must be the token's issuer, and the tenant must be one the
+settings allow. A person gets in as an existing, active user whose email the provider
+says it has verified, or, for an email domain the settings list, as a new plain member.
 """
 
 from __future__ import annotations
@@ -25,21 +27,31 @@ from joserfc.jwk import KeySet
 from sqlmodel import Session
 
 from ..config import Settings
-from ..models import User
-from .users import find_by_email
+from ..errors import DomainError, Invalid
+from ..models import Role, User
+from ..textfields import check_line
+from .users import create_user, find_by_email, normalise_email
 
 CACHE_SECONDS = 3600
 TIMEOUT = 10.0  # seconds for each call to the provider
 SCOPE = "openid email profile"
 
 
-class OidcRefused(Exception):
-    """The provider's answer does not let this person in; `message` says why."""
+TENANT = "{tenantid}"  # the placeholder in Entra ID's multi-tenant issuer
 
-    def __init__(self, message: str, *, status_code: int = 403) -> None:
+
+class OidcRefused(Exception):
+    """The provider's answer does not let this person in; `message` says why, `reason`
+    names the refusal in the audit trail."""
+
+    def __init__(
+        self, message: str, *, status_code: int = 403, reason: str = "untrusted", email: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status_code = status_code
+        self.reason = reason
+        self.email = email
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Provider:
     client_secret: str
     name: str
     redirect_uri: str
+    tenants: frozenset[str] = frozenset()
+    member_domains: frozenset[str] = frozenset()
 
 
 def provider_from(settings: Settings) -> Provider | None:
@@ -60,6 +74,8 @@ def provider_from(settings: Settings) -> Provider | None:
         client_secret=settings.oidc_client_secret,
         name=settings.oidc_name or "your organisation",
         redirect_uri=f"{settings.base_url.rstrip('/')}/auth/oidc/callback",
+        tenants=settings.tenant_ids(),
+        member_domains=settings.member_domains(),
     )
 
 
@@ -125,26 +141,59 @@ def begin(provider: Provider) -> tuple[str, dict[str, str]]:
     return url, kept
 
 
+def _untrusted() -> OidcRefused:
+    return OidcRefused(
+        "The sign-in provider's answer could not be trusted, so you are not signed in. "
+        "Start again from the sign-in page.",
+        status_code=400,
+    )
+
+
+def expected_issuer(published: str, claims: dict[str, Any]) -> str:
+    """The issuer this token must carry: the published one, or for a multi-tenant
+    template the template with the token's own tenant put in."""
+    if TENANT not in published:
+        return published
+    tenant = claims.get("tid")
+    if not isinstance(tenant, str) or not tenant or len(tenant) > 100:
+        raise _untrusted()
+    return published.replace(TENANT, tenant)
+
+
+def _check_tenant(provider: Provider, published: str, claims: dict[str, Any]) -> None:
+    if TENANT not in published:
+        return  # one tenant's own issuer already pins the tenant
+    tenant = str(claims["tid"]).lower()
+    if tenant not in provider.tenants:
+        raise OidcRefused(
+            f"Your organisation's {provider.name} directory (tenant {tenant}) is not one "
+            "whose members may sign in to Tabled, so you are not signed in and no account "
+            "has been made. If your organisation should be, ask a Tabled admin to add it.",
+            reason="tenant",
+            email=str(claims.get("email") or "")[:254],
+        )
+
+
 def _claims(provider: Provider, id_token: str, nonce: str) -> dict[str, Any]:
     meta, keys = discovery(provider.issuer)
+    published = str(meta.get("issuer") or provider.issuer)
     try:
         try:
             token = jwt.decode(id_token, keys)
         except JoseError:  # perhaps a new key: fetch the set again, once
             _, keys = discovery(provider.issuer, refresh=True)
             token = jwt.decode(id_token, keys)
+        # Only now, with the signature checked, may the token's tenant shape the check.
         jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": meta.get("issuer", provider.issuer)},
+            iss={"essential": True, "value": expected_issuer(published, token.claims)},
             aud={"essential": True, "value": provider.client_id},
             exp={"essential": True},
             nonce={"essential": True, "value": nonce},
             sub={"essential": True},
         ).validate(token.claims)
     except (JoseError, ValueError) as exc:
-        raise OidcRefused(
-            "The sign-in provider's answer could not be trusted, so you are not signed in.",
-            status_code=400,
-        ) from exc
+        raise _untrusted() from exc
+    _check_tenant(provider, published, token.claims)
     return dict(token.claims)
 
 
@@ -161,6 +210,7 @@ def finish(provider: Provider, code: str, kept: dict[str, str]) -> dict[str, Any
                 "The sign-in provider refused this sign-in (the link may have been used "
                 "already). Start again from the sign-in page.",
                 status_code=400,
+                reason="code",
             ) from exc
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
@@ -168,20 +218,72 @@ def finish(provider: Provider, code: str, kept: dict[str, str]) -> dict[str, Any
     return _claims(provider, id_token, kept["nonce"])
 
 
-def match_user(session: Session, claims: dict[str, Any], provider_name: str) -> User:
-    """The active user the verified email names; OidcRefused with the reason otherwise."""
+def verified_email(claims: dict[str, Any]) -> str:
+    """The email the provider vouches for, or "" when it does not. Entra ID sends no
+    `email_verified`; in its place its optional `xms_edov` claim (the email's domain is
+    verified by the tenant) counts, only on a tenant's token that has no email_verified."""
     email = claims.get("email")
-    if not isinstance(email, str) or not email or claims.get("email_verified") is not True:
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+        return ""
+    if "email_verified" in claims:
+        return email if claims["email_verified"] is True else ""
+    return email if "tid" in claims and claims.get("xms_edov") is True else ""
+
+
+def _display_name(claims: dict[str, Any], email: str) -> str:
+    name = claims.get("name")
+    if isinstance(name, str) and name.strip() and len(name) <= 200:
+        try:
+            check_line(name, field="name", label="The name")
+            return name.strip()
+        except Invalid:
+            pass
+    return email.split("@", 1)[0][:200]
+
+
+@dataclass(frozen=True)
+class Admitted:
+    user: User
+    created: bool  # a plain-member account made just now, for an allowed email domain
+
+
+def admit(session: Session, claims: dict[str, Any], provider: Provider) -> Admitted:
+    """Who these checked claims let in: the active user their verified email names or,
+    for an allowed email domain, a new plain member (flushed; the caller commits).
+    OidcRefused with the reason otherwise, and nothing made."""
+    email = verified_email(claims)
+    if not email:
         raise OidcRefused(
-            f"{provider_name} did not confirm a verified email address for you, so Tabled "
-            "cannot tell who you are. Ask an admin for an invitation instead."
+            f"{provider.name} did not confirm a verified email address for you, so Tabled "
+            "cannot tell who you are. Ask an admin for an invitation instead.",
+            reason="unverified",
+            email=str(claims.get("email") or "")[:254],
         )
     user = find_by_email(session, email)
-    if user is None:
+    if user is not None:
+        if not user.active:
+            raise OidcRefused(
+                f"The Tabled account for {email} has been deactivated.",
+                reason="deactivated",
+                email=email,
+            )
+        return Admitted(user, created=False)
+    domain = normalise_email(email).rsplit("@", 1)[1]
+    if domain not in provider.member_domains:
         raise OidcRefused(
             f"There is no Tabled account for {email}. Ask an admin to invite you; "
-            "no account has been made."
+            "no account has been made.",
+            reason="unknown",
+            email=email,
         )
-    if not user.active:
-        raise OidcRefused(f"The Tabled account for {email} has been deactivated.")
-    return user
+    try:
+        made = create_user(
+            session, email=email, name=_display_name(claims, email), role=Role.MEMBER
+        )
+    except DomainError as exc:  # an address Tabled cannot hold
+        raise OidcRefused(
+            f"Tabled cannot make an account for {email}: {exc.message}.",
+            reason="invalid",
+            email=email,
+        ) from exc
+    return Admitted(made, created=True)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from ..accounts import groups, links, users
+from ..accounts import groups, links, oidc, users
 from ..accounts.users import Actor
 from ..deps import Csrf, CurrentActor, SessionDep
 from ..errors import Conflict, DomainError, Forbidden
@@ -49,7 +49,11 @@ def list_users(request: Request, session: SessionDep, actor: CurrentActor) -> Re
         {
             "users": users.list_users(session),
             "groups": users.groups_by_user(session),
-            "signins": links.sign_in_summaries(session),
+            "signins": links.sign_in_summaries(
+                session,
+                sso=oidc.provider_from(request.app.state.settings) is not None,
+                passwords=request.app.state.settings.passwords_on(),
+            ),
             "flash": pop_flash(request),
         },
     )

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from .. import cookies
-from ..accounts import oidc
 from ..accounts.signin import Throttle, sign_in
 from ..accounts.users import end_sessions
 from ..deps import Csrf, OptionalActor, SessionDep
 from ..errors import DomainError, Throttled
 from ..rendering.templates import render
 from .forms import redirect, safe_next
+from .sign_on import oidc_name, passwords_on
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,17 +28,21 @@ def _throttle(request: Request) -> Throttle:
     )
 
 
-def _oidc_name(request: Request) -> str:
-    provider = oidc.provider_from(request.app.state.settings)
-    return provider.name if provider else ""
+def _login_context(request: Request, next: str, **more: object) -> dict[str, object]:
+    context = {
+        "next": safe_next(next),
+        "errors": {},
+        "oidc_name": oidc_name(request),
+        "passwords_on": passwords_on(request),
+    }
+    return {**context, **more}
 
 
 @router.get("/login")
 def login_form(request: Request, actor: OptionalActor, next: str = "/") -> Response:
     if actor is not None:
         return redirect(safe_next(next))
-    context = {"next": safe_next(next), "errors": {}, "oidc_name": _oidc_name(request)}
-    return render(request, "auth/login.html", context)
+    return render(request, "auth/login.html", _login_context(request, next))
 
 
 @router.post("/login", dependencies=[Csrf])
@@ -48,6 +52,14 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
+    if not passwords_on(request):
+        request.state.user = None
+        refusal = (
+            "Password sign-in is turned off here, so no password was checked. "
+            f"Sign in with {oidc_name(request)} instead."
+        )
+        context = _login_context(request, next, refusal=refusal)
+        return render(request, "auth/login.html", context, status_code=403)
     # No request-wide session: sign_in opens its own short ones around the slow hash.
     try:
         signed = sign_in(
@@ -63,12 +75,7 @@ def login(
         page = render(
             request,
             "auth/login.html",
-            {
-                "next": safe_next(next),
-                "email": email,
-                "errors": {"email": exc.message},
-                "oidc_name": _oidc_name(request),
-            },
+            _login_context(request, next, email=email, errors={"email": exc.message}),
             status_code=exc.status_code if exc.status_code == 429 else 400,
         )
         if isinstance(exc, Throttled) and isinstance(exc.extra, int):

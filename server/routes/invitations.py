@@ -17,6 +17,7 @@ from ..models import Role
 from ..rendering.templates import render
 from ..workflow.registry import workflows
 from .forms import field_errors, redirect
+from .sign_on import oidc_name, passwords_on
 
 router = APIRouter(include_in_schema=False)
 Line = Annotated[str, Form(max_length=1000)]
@@ -26,7 +27,10 @@ Secret = Annotated[str, Form(max_length=1000)]
 REFUSALS = {
     "unknown": "This link is not one of ours, or it was copied incompletely.",
     "used": "This link has been used already: each link works only once.",
-    "expired": "This link has expired: invitations last 7 days and reset links 1 hour.",
+    "expired": (
+        "This link has expired: invitations last 7 days, reset links 1 hour and "
+        "command-line sign-in links 15 minutes."
+    ),
     "deactivated": "This account has been deactivated, so the link no longer works.",
 }
 
@@ -72,6 +76,7 @@ def send_invitation(
             groups=group_list,
             base_url=request.app.state.settings.base_url,
             actor_id=actor.id,
+            sign_on_name="" if passwords_on(request) else oidc_name(request),
         )
     except DomainError as exc:
         session.rollback()
@@ -81,8 +86,16 @@ def send_invitation(
     return redirect("/admin/users", f"Invited {name.strip()}: the email is on its way.", request)
 
 
+def _passwords_off(request: Request, status_code: int) -> Response:
+    """The page for anything that would set a password while passwords are off."""
+    context = {"oidc_name": oidc_name(request)}
+    return render(request, "auth/passwords_off.html", context, status_code=status_code)
+
+
 @router.get("/login/forgotten")
 def forgotten_form(request: Request, _actor: OptionalActor) -> Response:
+    if not passwords_on(request):
+        return _passwords_off(request, 200)
     return render(request, "auth/forgotten.html", {"errors": {}, "email": ""})
 
 
@@ -90,6 +103,8 @@ def forgotten_form(request: Request, _actor: OptionalActor) -> Response:
 def forgotten(
     request: Request, session: SessionDep, _actor: OptionalActor, email: Line = ""
 ) -> Response:
+    if not passwords_on(request):
+        return _passwords_off(request, 403)
     if not email.strip():
         errors = {"email": "Enter the email address you sign in with"}
         return render(
@@ -123,17 +138,30 @@ def _refused(request: Request, reason: str) -> Response:
     )
 
 
+def _link_refused(request: Request, session: SessionDep, reason: str) -> Response:
+    links.audit(session, f"link.refused.{reason}", address=cookies.client_address(request))
+    session.commit()
+    return _refused(request, reason)
+
+
+def _password_link_while_off(request: Request, session: SessionDep, user_id: int) -> Response:
+    address = cookies.client_address(request)
+    links.audit(session, "link.refused.passwords_off", user_id=user_id, address=address)
+    session.commit()
+    return _passwords_off(request, 403)
+
+
 @router.get("/login/link/{token}")
 def link_form(request: Request, session: SessionDep, _actor: OptionalActor, token: str) -> Response:
     try:
         link, user = links.check_link(session, token)
     except links.LinkRefused as refused:
-        links.audit(
-            session, f"link.refused.{refused.reason}", address=cookies.client_address(request)
-        )
-        session.commit()
-        return _refused(request, refused.reason)
+        return _link_refused(request, session, refused.reason)
     context = {"token": token, "purpose": link.purpose, "name": user.name, "errors": {}}
+    if link.purpose == links.SIGNIN:  # a button, so a mail scanner's GET uses nothing
+        return render(request, "auth/sign_in_link.html", context)
+    if not passwords_on(request):
+        return _password_link_while_off(request, session, link.user_id)
     return render(request, "auth/set_password.html", context)
 
 
@@ -148,13 +176,14 @@ def use_link(
 ) -> Response:
     try:
         link, user = links.check_link(session, token)
-        links.check_password_pair(password, confirm)
     except links.LinkRefused as refused:
-        links.audit(
-            session, f"link.refused.{refused.reason}", address=cookies.client_address(request)
-        )
-        session.commit()
-        return _refused(request, refused.reason)
+        return _link_refused(request, session, refused.reason)
+    if link.purpose == links.SIGNIN:
+        return _use_sign_in_link(request, session, token)
+    if not passwords_on(request):
+        return _password_link_while_off(request, session, link.user_id)
+    try:
+        links.check_password_pair(password, confirm)
     except DomainError as exc:
         context = {
             "token": token,
@@ -182,3 +211,15 @@ def use_link(
         else ("Your password has been changed and you are signed in.")
     )
     return redirect("/", welcome, request)
+
+
+def _use_sign_in_link(request: Request, session: SessionDep, token: str) -> Response:
+    try:
+        user = links.use_sign_in_link(session, token, address=cookies.client_address(request))
+    except links.LinkRefused as refused:  # used in another tab meanwhile
+        session.commit()
+        return _refused(request, refused.reason)
+    assert user.id is not None
+    cookies.start_session(request, session, user.id, "link")
+    session.commit()
+    return redirect("/", "You are signed in with a one-time link.", request)

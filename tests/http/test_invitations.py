@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from server.models import AccountEvent, AccountLink, OutboxMessage, utcnow
+from server.models import AccountEvent, AccountLink, OutboxMessage, User, utcnow
 from tests.conftest import CSRF_RE, PASSWORD, Web
 
 from .conftest import error_beside, flash, text_of
@@ -229,3 +229,40 @@ def test_only_admins_invite_and_a_bad_invitation_says_what_is_wrong(engine, brow
 def test_the_sign_in_page_links_to_the_forgotten_password_form(web):
     page = web.get("/login").text
     assert 'href="/login/forgotten">Forgotten your password?' in page
+
+
+def test_every_use_and_every_refused_try_of_a_link_is_in_the_audit_trail(
+    engine, web, browser_for, people
+):
+    _ask_reset(web, "member@example.org")
+    _ask_reset(web, "member@example.org")
+    cancelled, newest = (_link_in(m) for m in _mail_to(engine, "member@example.org"))
+    _ask_reset(web, "nobody@example.org")
+    assert _actions(engine)[-3:] == ["reset.sent", "reset.sent", "reset.no_account"]
+    before = len(_actions(engine))
+    web.get("/login/link/nothing-like-ours")
+    _set_password(web, "/login/link/" + "x" * 500)  # each of these: a look, then a post
+    _set_password(web, cancelled)
+    assert _set_password(web, newest).status_code == 303
+    admin = browser_for(people.admin)
+    _invite(admin)
+    invitation = _link_in(_mail_to(engine, "ana@council.example")[0])
+    ana = _user_id(engine, "ana@council.example")
+    admin.submit(f"/admin/users/{ana}", {"name": "Ana Reviewer", "role": "member"})
+    with Web(web.app, base_url="http://testserver") as other:
+        _set_password(other, newest)
+        _set_password(other, invitation)
+    assert _actions(engine)[before:] == [
+        "link.refused.unknown",
+        *["link.refused.unknown"] * 2,
+        *["link.refused.used"] * 2,  # an older link, cancelled by the newer one
+        "reset.used",
+        "invite.sent",
+        *["link.refused.used"] * 2,  # the same link again, from another browser
+        *["link.refused.deactivated"] * 2,
+    ]
+
+
+def _user_id(engine, email: str) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        return s.exec(select(User.id).where(User.email == email)).one()  # type: ignore[return-value]
