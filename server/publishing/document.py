@@ -213,9 +213,23 @@ def raw(text: str, *, typst: bool) -> list[Node]:
     return [{"t": "RawBlock", "c": ["typst", text]}] if typst else []
 
 
+def key_positions(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The positions the director marked as key asks (snapshots before marking: none)."""
+    return [p for p in positions if p.get("key")]
+
+
+def key_ask_label(position: dict[str, Any]) -> str:
+    return f"{position['heading']} (position {position['number']})"
+
+
 def key_asks(summary: list[Node], positions: list[dict[str, Any]]) -> tuple[list[Node], Node]:
-    """The summary without its first list, and the "key asks" list: that list's
-    items when the summary has one, else each position's heading, numbered."""
+    """The summary to print, and the "key asks" list: the positions marked as key
+    when any are (each with its number, for citing; the summary stays whole), else
+    the summary's first list, taken out of it, else each position's heading, numbered."""
+    marked = key_positions(positions)
+    if marked:
+        items = [[{"t": "Plain", "c": text_inlines(key_ask_label(p))}] for p in marked]
+        return summary, {"t": "BulletList", "c": items}
     for i, block in enumerate(summary):
         if block.get("t") in ("BulletList", "OrderedList"):
             return summary[:i] + summary[i + 1 :], block

@@ -56,6 +56,7 @@ def build_snapshot(session: Session, response: Response, body: Body | str) -> di
                 "body": p.body,
                 "body_html": render_markdown(p.body, doc_id=f"p{p.number}"),
                 "themes": p.theme_slugs,
+                "key": p.key,
             }
             for p in positions
         ],
