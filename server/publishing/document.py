@@ -191,8 +191,16 @@ def theme_line(names: list[str], *, typst: bool) -> Node:
 
 
 def parse_snapshot(snapshot: dict[str, Any]) -> list[list[Node]]:
-    """The summary's blocks, then each position's, cleaned."""
-    return parse_chunks([snapshot["summary"]] + [p["body"] for p in snapshot["positions"]])
+    """The summary's blocks, then each position's, cleaned. A position whose HTML the
+    snapshot leaves to the renderer (no "body_html") gets it here, from the same parse."""
+    bodies = parse_chunks([snapshot["summary"]])
+    for p in snapshot["positions"]:
+        if "body_html" in p:
+            bodies.append(_clean_blocks(mdtree.read(p["body"])))
+            continue
+        blocks, p["body_html"] = mdtree.read_with_html(p["body"], f"p{p['number']}")
+        bodies.append(_clean_blocks(blocks))
+    return bodies
 
 
 LONG_BRIEFING = 8  # positions: a longer briefing gets a table of contents
