@@ -154,7 +154,7 @@ def _slow_work(
             prepared = publishing.prepare_publication(
                 reader, response, note, body_name=body, annex=annex
             )
-        # A snapshot renders every position's Markdown: made once, and only when needed.
+        # Only a gate that test-renders needs its own snapshot; publishing has its own.
         snapshot = build_snapshot(reader, response, body) if slow_gates else {}
         reader.expunge(response)  # its facts outlive the read transaction
         reader.rollback()  # no transaction stays open while the converters run
