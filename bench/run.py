@@ -8,9 +8,9 @@ another process on loopback: `wrk` when it is installed, else bench/load.py. It
 measures, in the same run:
 
 - /healthz requests/s, the baseline every other throughput is divided by;
-- the response page (60 positions, 500 comments) requests/s (target >= 0.25 x /healthz);
+- the response page (60 positions, 500 comments) requests/s (target >= 0.4 x /healthz);
 - comment posting requests/s (no target; its ratio is shown);
-- the time to publish a 60-position response over the API (target < 1 s);
+- the time to publish a 60-position response over the API (target < 0.5 s);
 - PDF download requests/s (target >= 0.5 x /healthz);
 - a burst of 100 comment posts sent at the same moment from 100 clients: the wall
   time, the slowest answer, the status counts, and whether each was stored once;
@@ -84,7 +84,8 @@ USERS = (  # email, name, role, groups
     ("council2@bench.example", "Colin Council", "member", ("advisory-council",)),
 )
 TOOL = "wrk"  # or "python": set from --load in main()
-TARGETS = {"page_ratio": 0.25, "pdf_ratio": 0.5, "publish_seconds": 1.0}
+# The page: issue 12; publishing: issue 17 (0.5 s median, 60 positions); the PDF: issue 5.
+TARGETS = {"page_ratio": 0.4, "pdf_ratio": 0.5, "publish_seconds": 0.5}
 MEASURES = ("healthz", "page", "comment", "publish", "pdf", "burst")
 BURST = 100  # simultaneous comment posts, one client (and connection) each
 

@@ -123,6 +123,8 @@ class Position(SQLModel, table=True):
     # Rendered once when the text is saved, so page views never re-render Markdown.
     body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     deleted: bool = False
+    # Marked by the director as one of the briefing's key asks (its cover box).
+    key: bool = False
 
 
 class PositionTheme(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from .drafting.limits import BODY_MAX, HEADING_MAX, PUBLISHER_MAX, TITLE_MAX, URL_MAX
 from .drafting.questions import QUESTIONS_MAX
@@ -51,6 +51,8 @@ class PositionIn(Strict):
     themes: list[str] = Field(default_factory=list, max_length=50)
     # refs of the questions it answers; left out, a PUT keeps the position's answers
     questions: list[str] | None = Field(default=None, max_length=QUESTIONS_MAX)
+    # one of the briefing's key asks (its cover box); left out, a PUT keeps it as it was
+    key: StrictBool | None = None
     base_revision: JsonId
 
 
@@ -60,6 +62,7 @@ class PositionOut(BaseModel):
     body: str
     themes: list[str]
     questions: list[str] = Field(default_factory=list)
+    key: bool = False
 
 
 class QuestionOut(BaseModel):

@@ -5,6 +5,7 @@ Each function is one unit of work for one transaction; the caller commits.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -22,7 +23,11 @@ from ..models import (
     Response,
     utcnow,
 )
-from ..notifications.comment_events import comment_posted, decision_recorded
+from ..notifications.comment_events import (
+    decision_recorded,
+    plan_comment_messages,
+    send_comment_messages,
+)
 from ..notifications.service import notify
 from ..text.markdown import render_markdown
 from . import access, anchors, suggestions
@@ -49,8 +54,12 @@ def _clean_body(body: str, *, required: bool = True) -> str:
 
 
 def _render(comment: Comment) -> None:
-    # Rendered once here; raw HTML is off, so markup typed in a comment shows as text.
-    comment.body_html = render_markdown(comment.body, doc_id=f"c{comment.id}")
+    """Rendered once, before the comment is written (so never under SQLite's write
+    lock); raw HTML is off, so markup typed in a comment shows as text."""
+    # The footnote anchors need a name unique on the page. A new comment has no id
+    # until its INSERT, which takes the write lock, so it gets a random name instead.
+    doc_id = f"c{comment.id}" if comment.id is not None else f"c{secrets.token_hex(6)}"
+    comment.body_html = render_markdown(comment.body, doc_id=doc_id)
 
 
 def _position(session: Session, response: Response, position_id: int) -> Position:
@@ -140,12 +149,13 @@ def create_comment(
         raise Invalid("say which position the quoted passage is in", field="position_id")
     elif suggestion:
         raise Invalid("say which position the suggested wording is for", field="position_id")
-    session.add(comment)
-    session.flush()  # the id names the footnotes of the rendered body
+    # Everything slow or read-only happens before the INSERT, which takes the write
+    # lock: the rendering, and deciding who is told (mentions, thread members).
     _render(comment)
+    planned = plan_comment_messages(session, actor, response, comment)
     session.add(comment)
     session.flush()
-    comment_posted(session, actor, response, comment, base_url)
+    send_comment_messages(session, response, comment, planned, base_url)
     return comment
 
 

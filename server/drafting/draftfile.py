@@ -11,6 +11,7 @@
 
     Themes: efficiency, climate-change
     Answers: 1, 3a
+    Key: yes
 
     The position's text in Markdown.
 
@@ -19,6 +20,7 @@ The 'Themes:' line is the first line under the heading; it lists theme slugs
 to a consultation lists the consultation's questions in the front matter
 (questions: a list of {ref, text}, optionally not_answering and word_limit), and
 an 'Answers:' line beside 'Themes:' names the questions a position answers.
+'Key: yes' beside them marks the position as one of the briefing's key asks.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from .questions import REF_MAX, normalise_ref
 
 THEMES_PREFIX = "themes:"
 ANSWERS_PREFIX = "answers:"
+KEY_PREFIX = "key:"
+KEY_VALUES = {"yes": True, "no": False}
 # Front matter is a few keys, two levels deep: far deeper nesting is a broken file, and
 # PyYAML would recurse once per level (5,000 levels: RecursionError).
 MAX_DEPTH = 20
@@ -82,6 +86,7 @@ class DraftPosition:
     themes_line: int
     answers: list[str] = field(default_factory=list)
     answers_line: int = 0
+    key: bool = False
 
 
 @dataclass
@@ -235,8 +240,9 @@ def _positions(body: str, first_line: int) -> list[DraftPosition]:
         themes: list[str] = []
         answers: list[str] = []
         themes_line = answers_line = heading_line
+        key: bool | None = None
         taken: list[int] = []
-        # The 'Themes:' and 'Answers:' lines, in either order, open the section.
+        # The 'Themes:', 'Answers:' and 'Key:' lines, in any order, open the section.
         for offset, line in enumerate(chunk):
             if not line.strip():
                 continue
@@ -248,10 +254,17 @@ def _positions(body: str, first_line: int) -> list[DraftPosition]:
             elif label.startswith(ANSWERS_PREFIX) and answers_line == heading_line:
                 answers = [t for t in values if t]
                 answers_line = heading_line + 1 + offset
+            elif (
+                label.startswith(KEY_PREFIX)
+                and key is None
+                and label[len(KEY_PREFIX) :].strip() in KEY_VALUES
+            ):
+                # Only 'Key: yes' or 'Key: no': a text that starts "Key: the..." stays text.
+                key = KEY_VALUES[label[len(KEY_PREFIX) :].strip()]
             else:
                 break
             taken.append(offset)
-            if len(taken) == 2:
+            if len(taken) == 3:
                 break
         chunk = [line for offset, line in enumerate(chunk) if offset not in taken]
         heading = heading_text.strip()
@@ -266,6 +279,7 @@ def _positions(body: str, first_line: int) -> list[DraftPosition]:
                 themes_line,
                 answers,
                 answers_line,
+                bool(key),
             )
         )
     return positions
@@ -294,7 +308,9 @@ def render_draft(draft: Draft) -> str:
             section += f"Themes: {', '.join(position.themes)}\n"
         if position.answers:
             section += f"Answers: {', '.join(position.answers)}\n"
-        if position.themes or position.answers:
+        if position.key:
+            section += "Key: yes\n"
+        if position.themes or position.answers or position.key:
             section += "\n"
         section += position.body.strip("\n") + "\n"
         parts.append(section)

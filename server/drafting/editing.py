@@ -107,6 +107,7 @@ def add_position(
     themes_refs: Sequence[str],
     base_revision: int,
     question_refs: Sequence[str] | None = None,
+    key: bool = False,
 ) -> Position:
     response = get_response(session, response_id)
     access.require_edit(actor, response)
@@ -120,7 +121,7 @@ def add_position(
         .order_by(col(Position.ordering).desc())
     ).first()
     position = Position(
-        response_id=response_id, heading=heading, body=body, ordering=(last or 0) + 1
+        response_id=response_id, heading=heading, body=body, ordering=(last or 0) + 1, key=key
     )
     session.add(position)
     session.flush()
@@ -143,8 +144,10 @@ def update_position(
     base_revision: int,
     description: str = "",
     question_refs: Sequence[str] | None = None,
+    key: bool | None = None,
 ) -> Position:
-    """Replace a position's text and themes; its questions too unless question_refs is None."""
+    """Replace a position's text and themes; its questions too unless question_refs is
+    None, and whether it is a key ask unless key is None."""
     response = get_response(session, response_id)
     access.require_edit(actor, response)
     position = _live_position(session, response, position_id)
@@ -152,9 +155,12 @@ def update_position(
     answers = None
     if question_refs is not None:
         answers = question_links.resolve(session, response_id, question_refs)
+    # Rendered before claim_revision's UPDATE takes the write lock.
+    body_html = render_markdown(body, doc_id=f"p{position.id}")
     claim_revision(session, response, base_revision)
-    position.heading, position.body = heading, body
-    _render(position)
+    position.heading, position.body, position.body_html = heading, body, body_html
+    if key is not None:
+        position.key = key
     session.add(position)
     _set_themes(session, position, themes_refs)
     if answers is not None:
@@ -252,6 +258,7 @@ def restore_revision(
         if entry is not None:
             n, p = entry
             position.ordering, position.heading, position.body = n, p["heading"], p["body"]
+            position.key = bool(p.get("key", False))
             _render(position)
         session.add(position)
     session.flush()

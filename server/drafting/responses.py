@@ -36,6 +36,7 @@ class PositionView:
     body: str
     body_html: str
     themes: list[Theme] = field(default_factory=list)
+    key: bool = False  # one of the briefing's key asks
 
     @property
     def theme_slugs(self) -> list[str]:
@@ -127,7 +128,7 @@ def positions_of(session: Session, response_id: int) -> list[PositionView]:
         for pid, theme in pairs:
             links.setdefault(pid, []).append(theme)
     return [
-        PositionView(p.id or 0, n, p.heading, p.body, p.body_html, links.get(p.id or 0, []))
+        PositionView(p.id or 0, n, p.heading, p.body, p.body_html, links.get(p.id or 0, []), p.key)
         for n, p in enumerate(rows, start=1)
     ]
 

@@ -26,6 +26,7 @@ def snapshot(response: Response, positions: list[PositionView]) -> dict[str, Any
                 "body": p.body,
                 "body_html": p.body_html,
                 "themes": p.theme_slugs,
+                "key": p.key,
             }
             for p in positions
         ],

@@ -78,6 +78,7 @@ def import_draft(session: Session, owner: Actor, draft: Draft) -> Response:
                 themes_refs=position.themes,
                 base_revision=response.revision,
                 question_refs=position.answers,
+                key=position.key,
             )
         except DomainError as exc:
             raise DraftFileError(position.line, exc.message) from None
@@ -101,7 +102,7 @@ def export_text(session: Session, response_id: int) -> str:
         summary=response.summary,
         workflow=response.workflow,
         positions=[
-            DraftPosition(p.heading, p.body, p.theme_slugs, 0, 0, answers.get(p.id, []))
+            DraftPosition(p.heading, p.body, p.theme_slugs, 0, 0, answers.get(p.id, []), key=p.key)
             for p in positions_of(session, response.id)
         ],
         questions=[DraftQuestion(q.ref, q.text, q.not_answering, q.word_limit) for q in questions],

@@ -31,10 +31,24 @@ def _participants(session: Session, root: Comment) -> set[int]:
     return {root.author_id, *replies}
 
 
+Message = tuple[int, str, str, str]  # user id, kind, subject, body
+
+
 def comment_posted(
     session: Session, actor: Actor, response: Response, comment: Comment, base_url: str
 ) -> int:
     """Tell the people a new comment, reply or suggestion concerns; returns how many."""
+    return send_comment_messages(
+        session, response, comment, plan_comment_messages(session, actor, response, comment),
+        base_url,
+    )  # fmt: skip
+
+
+def plan_comment_messages(
+    session: Session, actor: Actor, response: Response, comment: Comment
+) -> list[Message]:
+    """Who hears of a comment not yet stored, and what they are told: reads only, so
+    the caller can decide it before its transaction takes the write lock."""
     title = response.title
     said = _excerpt(comment.suggestion or comment.body)
     messages: dict[int, tuple[str, str, str]] = {}
@@ -76,10 +90,23 @@ def comment_posted(
             ),
         )
     messages.pop(actor.id, None)
+    return [
+        (uid, *message)
+        for uid, message in messages.items()
+        if can_read_comments(session, response, uid)
+    ]
+
+
+def send_comment_messages(
+    session: Session,
+    response: Response,
+    comment: Comment,
+    planned: list[Message],
+    base_url: str,
+) -> int:
+    """Store and queue the planned messages for the now stored comment."""
     sent = 0
-    for uid, (kind, subject, body) in messages.items():
-        if not can_read_comments(session, response, uid):
-            continue
+    for uid, kind, subject, body in planned:
         sent += notify(
             session,
             [uid],

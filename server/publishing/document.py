@@ -191,8 +191,16 @@ def theme_line(names: list[str], *, typst: bool) -> Node:
 
 
 def parse_snapshot(snapshot: dict[str, Any]) -> list[list[Node]]:
-    """The summary's blocks, then each position's, cleaned."""
-    return parse_chunks([snapshot["summary"]] + [p["body"] for p in snapshot["positions"]])
+    """The summary's blocks, then each position's, cleaned. A position whose HTML the
+    snapshot leaves to the renderer (no "body_html") gets it here, from the same parse."""
+    bodies = parse_chunks([snapshot["summary"]])
+    for p in snapshot["positions"]:
+        if "body_html" in p:
+            bodies.append(_clean_blocks(mdtree.read(p["body"])))
+            continue
+        blocks, p["body_html"] = mdtree.read_with_html(p["body"], f"p{p['number']}")
+        bodies.append(_clean_blocks(blocks))
+    return bodies
 
 
 LONG_BRIEFING = 8  # positions: a longer briefing gets a table of contents
@@ -213,9 +221,23 @@ def raw(text: str, *, typst: bool) -> list[Node]:
     return [{"t": "RawBlock", "c": ["typst", text]}] if typst else []
 
 
+def key_positions(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The positions the director marked as key asks (snapshots before marking: none)."""
+    return [p for p in positions if p.get("key")]
+
+
+def key_ask_label(position: dict[str, Any]) -> str:
+    return f"{position['heading']} (position {position['number']})"
+
+
 def key_asks(summary: list[Node], positions: list[dict[str, Any]]) -> tuple[list[Node], Node]:
-    """The summary without its first list, and the "key asks" list: that list's
-    items when the summary has one, else each position's heading, numbered."""
+    """The summary to print, and the "key asks" list: the positions marked as key
+    when any are (each with its number, for citing; the summary stays whole), else
+    the summary's first list, taken out of it, else each position's heading, numbered."""
+    marked = key_positions(positions)
+    if marked:
+        items = [[{"t": "Plain", "c": text_inlines(key_ask_label(p))}] for p in marked]
+        return summary, {"t": "BulletList", "c": items}
     for i, block in enumerate(summary):
         if block.get("t") in ("BulletList", "OrderedList"):
             return summary[:i] + summary[i + 1 :], block

@@ -31,16 +31,25 @@ _ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
 
 def read(markdown: str) -> list[Node]:
     """The text's blocks in pandoc's JSON model (pandoc-api 1.23)."""
+    return read_with_html(markdown)[0]
+
+
+def read_with_html(markdown: str, doc_id: str = "") -> tuple[list[Node], str]:
+    """The blocks, and the HTML the page renderer makes of the same text (footnote
+    anchors named by doc_id), from one parse: a parse can take a second at the size
+    limit, so a publication makes one per text, not one per format."""
     if not markdown.strip():
-        return []
-    env: dict[str, Any] = {}
-    root = SyntaxTreeNode(parser().parse(markdown, env))
+        return [], ""
+    env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
+    tokens = parser().parse(markdown, env)
+    html = parser().renderer.render(tokens, parser().options, env)
+    root = SyntaxTreeNode(tokens)
     notes: dict[int, list[Node]] = {}
     for node in root.children:
         if node.type == "footnote_block":
             for note in node.children:
                 notes[int(note.meta.get("id", -1))] = _blocks(note.children, notes)
-    return _blocks([n for n in root.children if n.type != "footnote_block"], notes)
+    return _blocks([n for n in root.children if n.type != "footnote_block"], notes), html
 
 
 def _blocks(nodes: list[SyntaxTreeNode], notes: dict[int, list[Node]]) -> list[Node]:

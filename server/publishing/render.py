@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
 from ..errors import RenderFailed
@@ -23,6 +24,7 @@ from ..text.markdown import SAFE_SCHEMES
 from .document import (
     Node,
     briefing_tree,
+    key_positions,
     meta_code,
     needs_contents,
     parse_snapshot,
@@ -294,7 +296,11 @@ def render_docx(
 def render_html(snapshot: dict[str, Any], edition: Edition) -> bytes:
     rt_date = snapshot["responding_to"]["date"]
     numbered = [number_paragraphs(p["body_html"], p["number"]) for p in snapshot["positions"]]
-    lead, asks = split_first_list(snapshot["summary_html"])
+    marked = key_positions(snapshot["positions"])
+    if marked:  # the key asks are those positions; the summary is printed whole
+        lead, asks = Markup(snapshot["summary_html"]), Markup("")  # noqa: S704  (our renderer's HTML)
+    else:
+        lead, asks = split_first_list(snapshot["summary_html"])
     body = body_of(snapshot)
     page = _html.get_template("briefing.html").render(
         s=snapshot,
@@ -303,6 +309,7 @@ def render_html(snapshot: dict[str, Any], edition: Edition) -> bytes:
         numbered=numbered,
         lead=lead,
         asks=asks,
+        key_positions=marked,
         contents=needs_contents(snapshot),
         draft=edition.draft,
         rt_url=_safe_url(snapshot["responding_to"].get("url", "")),

@@ -54,8 +54,9 @@ def build_snapshot(session: Session, response: Response, body: Body | str) -> di
                 "number": p.number,
                 "heading": p.heading,
                 "body": p.body,
-                "body_html": render_markdown(p.body, doc_id=f"p{p.number}"),
+                # "body_html" is filled in by the renderer, from the parse it makes anyway.
                 "themes": p.theme_slugs,
+                "key": p.key,
             }
             for p in positions
         ],

@@ -112,6 +112,7 @@ def _response_out(session: Session, response: ResponseRow) -> ResponseOut:
                 body=p.body,
                 themes=p.theme_slugs,
                 questions=answers.get(p.id, []),
+                key=p.key,
             )
             for p in positions_of(session, response.id)
         ],
@@ -178,6 +179,7 @@ def _saved(session: Session, response_id: int, position_id: int) -> PositionSave
                 body=p.body,
                 themes=p.theme_slugs,
                 questions=question_links.refs_by_position(session, response_id).get(p.id, []),
+                key=p.key,
                 revision=current.revision,
             )
     raise AssertionError("saved position vanished")
@@ -198,6 +200,7 @@ def add_position(
         themes_refs=body.themes,
         base_revision=body.base_revision,
         question_refs=body.questions,
+        key=bool(body.key),
     )
     session.commit()
     return _saved(session, response_id, position.id or 0)
@@ -223,6 +226,7 @@ def update_position(
         themes_refs=body.themes,
         base_revision=body.base_revision,
         question_refs=body.questions,
+        key=body.key,
     )
     session.commit()
     return _saved(session, response_id, position_id)

@@ -27,7 +27,13 @@ from ..publishing import library
 from ..publishing.render import long_date
 from ..publishing.service import latest_publication
 from ..rendering.document import CSRF_SLOT
-from ..rendering.page_cache import CachedPage, cut, kept_or_built, response_and_key
+from ..rendering.page_cache import (
+    CachedPage,
+    as_response,
+    cut,
+    kept_or_built,
+    response_and_key,
+)
 from ..rendering.response_page import document_context
 from ..rendering.templates import render, render_html
 from ..text.authoring import preview_of
@@ -200,8 +206,8 @@ def _response_page(request: Request, response_id: int) -> Response:
     # in between gives a newer page, never one older than its key.
     with quick_read_session(request.app.state.engine) as session:
         actor = signed_in(request, session)
-        response, found_key = response_and_key(session, actor, response_id)
-        if not access.reads_internals(actor, response):
+        row, found_key = response_and_key(session, actor, response_id)
+        if not access.reads_internals(actor, row):
             # Someone who may see it only as published reads it in the library.
             if latest_publication(session, response_id) is None:
                 raise NotFound(f"no response with id {response_id}")
@@ -211,6 +217,7 @@ def _response_page(request: Request, response_id: int) -> Response:
         key = None if flash else found_key
 
         def build() -> CachedPage:
+            response = as_response(row)
             context = document_context(request, session, actor, response, csrf_token=CSRF_SLOT)
             context.update(flash=flash, csrf_token=CSRF_SLOT)
             html = render_html(request, "responses/page.html", context)

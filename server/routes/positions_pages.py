@@ -28,6 +28,8 @@ router = APIRouter(include_in_schema=False)
 # BodySizeLimit caps the request.
 Text = Annotated[str, Form()]
 Revision = Annotated[int, Form(ge=0, le=2**31 - 1)]
+# The form's "A key ask" checkbox: "yes" when ticked, absent when not.
+KeyBox = Annotated[str, Form(max_length=3)]
 
 
 def _position(session: Session, response_id: int, position_id: int) -> PositionView:
@@ -85,6 +87,7 @@ def new_position_form(
         "body": "",
         "themes": [],
         "questions": [],
+        "key": False,
         "base_revision": response.revision,
     }
     return _form(request, session, response, position_id=None, values=values)
@@ -105,6 +108,7 @@ def edit_position_form(
         "body": position.body,
         "themes": position.theme_slugs,
         "questions": question_links.refs_by_position(session, response_id).get(position_id, []),
+        "key": position.key,
         "base_revision": response.revision,
     }
     return _form(request, session, response, position_id=position_id, values=values)
@@ -122,6 +126,7 @@ def _save(
     base_revision: int,
     action: str,
     questions: list[str] | None = None,
+    key: bool = False,
 ) -> Response:
     response = _editable(session, actor, response_id)
     values = {
@@ -129,6 +134,7 @@ def _save(
         "body": body,
         "themes": themes,
         "questions": questions or [],
+        "key": key,
         "base_revision": base_revision,
     }
     if action == "preview":  # the no-JavaScript preview: same form, rendered text below
@@ -151,6 +157,7 @@ def _save(
                 themes_refs=themes,
                 base_revision=base_revision,
                 question_refs=questions,
+                key=key,
             )
         else:
             saved = editing.update_position(
@@ -163,6 +170,7 @@ def _save(
                 themes_refs=themes,
                 base_revision=base_revision,
                 question_refs=questions,
+                key=key,
             )
     except StaleRevision as exc:
         session.rollback()
@@ -232,6 +240,7 @@ def add_position(
     themes: Annotated[list[str] | None, Form()] = None,
     action: Annotated[str, Form(max_length=20)] = "save",
     questions: Annotated[list[str] | None, Form()] = None,
+    key: KeyBox = "",
     response_id: int = Id(),
 ) -> Response:
     return _save(
@@ -246,6 +255,7 @@ def add_position(
         base_revision,
         action,
         questions or [],
+        key == "yes",
     )
 
 
@@ -262,6 +272,7 @@ def update_position(
     questions: Annotated[list[str] | None, Form()] = None,
     # Sent by a form that offered the questions, so that ticking none clears them.
     questions_shown: Annotated[str, Form(max_length=1)] = "",
+    key: KeyBox = "",
     response_id: int = Id(),
     position_id: int = Id(),
 ) -> Response:
@@ -277,6 +288,7 @@ def update_position(
         base_revision,
         action,
         (questions or []) if questions_shown else None,
+        key == "yes",
     )
 
 

@@ -149,12 +149,13 @@ def _slow_work(
         if not slow_gates and Hook.PUBLISH_BRIEFING not in hooks:
             return None
         body = Body.of(settings)
-        snapshot = build_snapshot(reader, response, body)
         prepared: tuple[dict[str, Any], int, str] | None = None
         if Hook.PUBLISH_BRIEFING in hooks:
             prepared = publishing.prepare_publication(
                 reader, response, note, body_name=body, annex=annex
             )
+        # Only a gate that test-renders needs its own snapshot; publishing has its own.
+        snapshot = build_snapshot(reader, response, body) if slow_gates else {}
         reader.expunge(response)  # its facts outlive the read transaction
         reader.rollback()  # no transaction stays open while the converters run
     work = SlowWork(response.stage, response.revision, response.comment_serial, [])

@@ -517,6 +517,7 @@ def test_owner_replaces_a_position(api_for, people, small, look):
         "body": "New text.",
         "themes": ["social-inclusion"],
         "questions": [],
+        "key": False,
         "revision": 5,
     }
     again = api.get(f"/api/v1/responses/{small}").json()["positions"]
