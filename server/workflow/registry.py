@@ -42,3 +42,14 @@ def workflow_for(response: Response) -> Workflow:
     if found is None:  # the file was removed after the response chose it
         return workflows()[DEFAULT_WORKFLOW]
     return found
+
+
+def group_name(slug: str) -> str:
+    """A reviewer group as people call it: the `group_name` a workflow gives it, or
+    its slug in words ("advisory-council" -> "Advisory council")."""
+    for workflow in workflows().values():
+        for stage in workflow.stages.values():
+            if stage.group == slug and stage.group_name:
+                return stage.group_name
+    words = slug.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
