@@ -63,9 +63,12 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.found)
 
-    def raise_any(self) -> None:
+    def raise_any(self, order: tuple[str, ...] = ()) -> None:
+        """Raise every problem found; in `order` (the form's own, top to bottom) when given."""
         if self.found:
-            raise InvalidFields(self.found)
+            rank = {name: i for i, name in enumerate(order)}
+            ranked = sorted(self.found.items(), key=lambda item: rank.get(item[0], len(rank)))
+            raise InvalidFields(dict(ranked))
 
 
 def errors_of(exc: DomainError, default_field: str) -> dict[str, str]:

@@ -144,8 +144,12 @@ def _details_input(
     )
     with problems.check():
         validate_input(replace(data))
-    problems.raise_any()
+    problems.raise_any(order=_DETAIL_FIELDS)
     return data
+
+
+# The details form's fields, top to bottom: the error summary lists them so.
+_DETAIL_FIELDS = ("title", "rt_title", "rt_publisher", "rt_date", "rt_url", "summary", "workflow")
 
 
 def _date_parts(day: str, month: str, year: str) -> DateParts:

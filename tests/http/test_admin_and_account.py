@@ -47,7 +47,7 @@ def test_admin_sees_every_user_with_role_groups_and_state(browser_for, people):
     assert "Futures futures@example.org member Futures Active" in text
     assert "Council council@example.org member National Advisory Council Active" in text
     # How each signs in, and when they last did: these have not yet.
-    assert "futures@example.org member futures Active Password Never" in text
+    assert "futures@example.org member Futures Active Password Never" in text
     assert "Director director@example.org director" in text
     assert "Users" in browser_for(people.admin).get("/").text
 

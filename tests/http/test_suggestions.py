@@ -190,7 +190,7 @@ def test_declining_without_a_reason_shows_the_form_again_with_the_error(
     web = browser_for(people.director)
     page = web.submit(f"/comments/{made['id']}/decline?section=p{position.id}", {"reason": " "})
     assert page.status_code == 422
-    assert "say why the suggestion is declined" in page.text
+    assert "Say why the suggestion is declined" in page.text
     htmx = web.submit(
         f"/comments/{made['id']}/decline?section=p{position.id}&slot=actions-{made['id']}",
         {"reason": ""},
