@@ -124,9 +124,7 @@ def update_question(
     if not_answering is not None:
         not_answering = not_answering.strip()
         if len(not_answering) > REASON_MAX:
-            problems.add(
-                "not_answering", f"The reason must be at most {REASON_MAX:,} characters"
-            )
+            problems.add("not_answering", f"The reason must be at most {REASON_MAX:,} characters")
     if (
         word_limit is not _UNSET
         and word_limit is not None

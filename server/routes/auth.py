@@ -47,6 +47,20 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
+    missing = {}
+    if not email.strip():
+        missing["email"] = "Enter your email address"
+    if not password:
+        missing["password"] = "Enter your password"  # noqa: S105  (a message, not a secret)
+    if missing:  # nothing to check yet: not a sign-in attempt
+        request.state.user = None
+        context = {
+            "next": safe_next(next),
+            "email": email,
+            "errors": missing,
+            "oidc_name": _oidc_name(request),
+        }
+        return render(request, "auth/login.html", context, status_code=400)
     # No request-wide session: sign_in opens its own short ones around the slow hash.
     try:
         signed = sign_in(

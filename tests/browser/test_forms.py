@@ -37,7 +37,7 @@ def test_an_empty_new_response_gets_a_focused_summary_of_every_problem(
             "The date published must be a real date",
         ]
     )
-    # Following a link puts the cursor in the field the message is about.
+    # In the form's order; following a link puts the cursor in the field it is about.
     links.nth(2).click()
     expect(page.get_by_role("group", name="Date published").get_by_label("Day")).to_be_focused()
     links.nth(0).click()

@@ -321,3 +321,25 @@ def test_the_api_still_answers_405_to_a_get_of_a_post_only_route(api_for, people
     reply = api_for(people.director).get(f"/api/v1/responses/{small}/actions")
     assert reply.status_code == 405
     assert "detail" in reply.json()
+
+
+# Signing in and changing a password
+
+
+def test_signing_in_with_both_boxes_empty_names_both(web):
+    web.refresh_csrf()
+    page = web.submit("/login", {"email": "", "password": ""})
+    assert page.status_code == 400
+    assert summary_links(page.text) == {
+        "email": "Enter your email address",
+        "password": "Enter your password",
+    }
+
+
+def test_a_password_change_with_both_boxes_wrong_names_both(browser_for, people):
+    page = browser_for(people.director).submit(
+        "/account/password", {"current_password": "", "new_password": "short"}
+    )
+    assert page.status_code == 422
+    assert error_beside(page.text, "current_password") == "Enter your current password"
+    assert "at least" in error_beside(page.text, "new_password")
