@@ -152,10 +152,6 @@ def _details_input(
 _DETAIL_FIELDS = ("title", "rt_title", "rt_publisher", "rt_date", "rt_url", "summary", "workflow")
 
 
-def _date_parts(day: str, month: str, year: str) -> DateParts:
-    return DateParts(day, month, year)
-
-
 # The three boxes of the "Date published" date input.
 RtDay = Annotated[str, Form(alias="rt_date-day", max_length=20)]
 RtMonth = Annotated[str, Form(alias="rt_date-month", max_length=20)]
@@ -187,7 +183,7 @@ def create_response(
     workflow: Text = DEFAULT_WORKFLOW,
 ) -> Response:
     access.require_create(actor)
-    parts = _date_parts(rt_date_day, rt_date_month, rt_date_year)
+    parts = DateParts(rt_date_day, rt_date_month, rt_date_year)
     values = dict(
         title=title,
         rt_title=rt_title,
@@ -326,7 +322,7 @@ def edit_details(
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
-    parts = _date_parts(rt_date_day, rt_date_month, rt_date_year)
+    parts = DateParts(rt_date_day, rt_date_month, rt_date_year)
     values = dict(
         title=title,
         rt_title=rt_title,
