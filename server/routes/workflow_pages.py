@@ -97,6 +97,8 @@ def extend_deadline(
 ) -> Response:
     zone = request.app.state.settings.zone
     parts = DateParts(due_day, due_month, due_year)
+    # Who may move it is settled before the form's words are checked.
+    service.require_deadline_owner(actor, visible_response(session, actor, response_id))
     try:
         problems = Problems()
         new_due = None

@@ -305,6 +305,11 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # stored naive in UTC
 
 
+def require_deadline_owner(actor: Actor, response: Response) -> None:
+    if not (actor.is_admin or actor.id == response.owner_id):
+        raise Forbidden("only the response's owner or an admin can extend its deadline")
+
+
 def check_deadline_note(note: str) -> None:
     """The reason a deadline moves: required, and not too long."""
     if not note.strip():
@@ -327,8 +332,7 @@ def extend_deadline(
     The review closes at 17:00 on the new day where the body works (`zone`)."""
     response = _locked(session, response_id)
     require_view(actor, response)
-    if not (actor.is_admin or actor.id == response.owner_id):
-        raise Forbidden("only the response's owner or an admin can extend its deadline")
+    require_deadline_owner(actor, response)
     if response.due_at is None:
         raise Conflict("the response is not in a review stage with a deadline")
     problems = Problems()

@@ -343,3 +343,13 @@ def test_a_password_change_with_both_boxes_wrong_names_both(browser_for, people)
     assert page.status_code == 422
     assert error_beside(page.text, "current_password") == "Enter your current password"
     assert "at least" in error_beside(page.text, "new_password")
+
+
+def test_a_reviewer_cannot_move_the_deadline_even_with_a_bad_date(
+    api_for, browser_for, people, oep, look
+):
+    _in_review(api_for, people, oep)
+    before = look.response(oep).due_at
+    page = _deadline(browser_for(people.futures), oep, "30", "2", "2099", note="")
+    assert page.status_code == 403
+    assert look.response(oep).due_at == before
