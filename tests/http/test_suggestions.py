@@ -197,7 +197,7 @@ def test_declining_without_a_reason_shows_the_form_again_with_the_error(
         headers={"HX-Request": "true", "HX-Target": f"actions-{made['id']}"},
     )
     assert htmx.status_code == 200 and htmx.headers["HX-Retarget"] == f"#actions-{made['id']}"
-    assert "<html" not in htmx.text and "say why" in htmx.text
+    assert "<html" not in htmx.text and "Say why" in htmx.text
 
 
 # Forms fetched on demand ------------------------------------------------------------
