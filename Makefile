@@ -42,7 +42,12 @@ $(VENDOR)/tabled.css: node_modules/.installed static/scss/tabled.scss
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 		$(VENDOR)/swagger/
 
-install: $(VENV)/.installed $(VENDOR)/tabled.css ## set up .venv and front-end assets (idempotent)
+# GOV.UK Frontend's components (error summary focus, data-module), as the built ES module.
+$(VENDOR)/govuk-frontend.min.js: node_modules/.installed
+	mkdir -p $(VENDOR)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+install: $(VENV)/.installed $(VENDOR)/tabled.css $(VENDOR)/govuk-frontend.min.js ## set up .venv and front-end assets (idempotent)
 
 run: install ## upgrade the database, load the demo if empty, serve on http://127.0.0.1:8000
 	$(BIN)/tabled db upgrade

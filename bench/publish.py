@@ -19,7 +19,6 @@ import time
 from datetime import UTC, datetime
 
 from server.cache import ByteCache
-
 from server.publishing.preview import preview_pdf
 from server.publishing.render import Edition, render_all
 

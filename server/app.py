@@ -52,6 +52,7 @@ from .routes import (
     word_pages,
     workflow_pages,
 )
+from .routes.post_only import page_above
 from .security import BodySizeLimit, SecurityHeaders, is_secret_field
 from .workflow.registry import use_folder
 from .writelock import DatabaseBusy
@@ -230,6 +231,12 @@ def _error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400 and message == "There was an error parsing the body":
             # FastAPI's answer to a body it cannot decode: to us, invalid input.
             return _error_page(request, 422, "the request body is not valid JSON")
+        if (
+            exc.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not _wants_json(request)
+        ):
+            return RedirectResponse(page_above(app.routes, request.url.path), status_code=303)
         if exc.status_code == 404 and message == "Not Found":
             message = "There is no page at this address."
         return _error_page(request, exc.status_code, message)

@@ -9,6 +9,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +59,9 @@ class Settings(BaseSettings):
     library_public: bool = False
     # One JSON object per log line, for log collectors.
     log_json: bool = False
+    # Where the readers are: pages show times in this zone (an IANA name), and a
+    # review deadline closes at 17:00 there.
+    timezone: str = "Europe/London"
     # Links in emails point here.
     base_url: str = "http://127.0.0.1:8000"
     # Email: with no SMTP host, messages stay in the outbox that admins read.
@@ -119,6 +123,21 @@ class Settings(BaseSettings):
         so a mistaken setting cannot shut everyone out."""
         sso = bool(self.oidc_issuer and self.oidc_client_id)
         return self.password_sign_in or not sso
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "TABLED_TIMEZONE must be a time zone name like Europe/London"
+            ) from None
+        return value.strip()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""

@@ -11,7 +11,7 @@ from sqlalchemy import Row, Select, bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, delete, select
 
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound, Problems
 from ..models import Notification, Role, User, UserGroup, UserSession, utcnow
 from ..textfields import check_line
 from .passwords import hash_password
@@ -62,18 +62,26 @@ def validate_groups(groups: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def _validate(email: str, name: str, role: str, password: str | None) -> None:
+def _validate(
+    email: str, name: str, role: str, password: str | None, groups: Iterable[str] = ()
+) -> list[str]:
+    """The groups cleaned, or InvalidFields naming every field at fault at once."""
+    problems = Problems()
     if not EMAIL_RE.match(email) or len(email) > 254:
-        raise Invalid(f"{email!r} is not an email address", field="email")
-    if not name.strip() or len(name) > 200:
-        raise Invalid("a name is needed (at most 200 characters)", field="name")
-    check_line(name, field="name", label="The name")
+        problems.add("email", f"{email!r} is not an email address")
+    with problems.check("name"):
+        if not name.strip() or len(name) > 200:
+            raise Invalid("a name is needed (at most 200 characters)", field="name")
+        check_line(name, field="name", label="The name")
     if role not in Role.ALL:
-        raise Invalid(f"unknown role {role!r}: use admin, director or member", field="role")
+        problems.add("role", f"unknown role {role!r}: use admin, director or member")
     if password is not None and len(password) < MIN_PASSWORD:
-        raise Invalid(
-            f"the password must have at least {MIN_PASSWORD} characters", field="password"
-        )
+        problems.add("password", f"the password must have at least {MIN_PASSWORD} characters")
+    cleaned: list[str] = []
+    with problems.check("groups"):
+        cleaned = validate_groups(groups)
+    problems.raise_any()
+    return cleaned
 
 
 def create_user(
@@ -86,8 +94,7 @@ def create_user(
     password: str | None = None,
 ) -> User:
     email = normalise_email(email)
-    _validate(email, name, role, password)
-    clean_groups = validate_groups(groups)
+    clean_groups = _validate(email, name, role, password, groups)
     # Argon2 first, before any statement: hashing is slow, and no lock should wait on it.
     password_hash = hash_password(password) if password else ""
     if session.exec(select(User).where(User.email == email)).first():
@@ -118,8 +125,7 @@ def update_user(
     acting_admin_id: int | None = None,
 ) -> User:
     user = get_user(session, user_id)
-    _validate(user.email, name, role, None)
-    clean_groups = validate_groups(groups)
+    clean_groups = _validate(user.email, name, role, None, groups)
     if acting_admin_id == user_id and (role != Role.ADMIN or not active):
         raise Invalid("you cannot remove your own admin role or deactivate yourself", field="role")
     user.name = name.strip()

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from ..accounts.users import Actor
 from ..config import Settings
 from ..drafting.responses import get_response
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, Problems
 from ..models import (
     AuditEvent,
     Comment,
@@ -44,7 +44,7 @@ def _clean_body(body: str, *, required: bool = True) -> str:
     if "\x00" in body:
         raise Invalid("the comment contains a NUL character, which cannot be stored", field="body")
     if required and not body.strip():
-        raise Invalid("write your comment", field="body")
+        raise Invalid("Write your comment", field="body")
     if len(body) > BODY_MAX:
         raise Invalid(
             f"a comment must be at most {BODY_MAX:,} characters; this one has {len(body):,}",
@@ -117,9 +117,14 @@ def create_comment(
     with `suggestion`, replacement wording for the quote or the whole position."""
     response = get_response(session, response_id)
     access.require_write(actor, response)
-    suggestion = suggestions.clean(suggestion)
+    problems = Problems()  # every field's problem at once, for the form
+    offered = suggestion
+    with problems.check("suggestion"):
+        suggestion = ""
+        suggestion = suggestions.clean(offered)
     # A suggestion speaks for itself; saying why is welcome but not required.
-    body = _clean_body(body, required=not suggestion)
+    with problems.check("body"):
+        body = _clean_body(body, required=not offered.strip())
     comment = Comment(
         response_id=response_id,
         author_id=actor.id,
@@ -129,26 +134,30 @@ def create_comment(
     )
     if parent_id is not None:
         if quote.strip():
-            raise Invalid("a reply answers its thread and cannot quote a passage", field="quote")
-        if suggestion:
-            raise Invalid(
-                "a reply cannot suggest wording; suggest it on the position", field="suggestion"
-            )
-        root = _thread_root(session, response, parent_id)
-        comment.parent_id, comment.position_id = root.id, root.position_id
+            problems.add("quote", "A reply answers its thread and cannot quote a passage")
+        if offered.strip():
+            problems.add("suggestion", "A reply cannot suggest wording; suggest it on the position")
+        with problems.check("parent_id"):
+            root = _thread_root(session, response, parent_id)
+            comment.parent_id, comment.position_id = root.id, root.position_id
     elif position_id is not None:
-        position = _position(session, response, position_id)
+        position = None
+        with problems.check("position_id"):
+            position = _position(session, response, position_id)
         comment.position_id = position_id
-        if quote.strip():
-            comment.quote, context = _anchor(position, quote, prefix, suffix)
-            comment.prefix, comment.suffix = context.prefix, context.suffix
-        if suggestion:
-            suggestions.check_new(position, comment.quote, suggestion)
+        if position is not None and quote.strip():
+            with problems.check("quote"):
+                comment.quote, context = _anchor(position, quote, prefix, suffix)
+                comment.prefix, comment.suffix = context.prefix, context.suffix
+        if position is not None and suggestion:
+            with problems.check("suggestion"):
+                suggestions.check_new(position, comment.quote, suggestion)
             comment.suggestion = suggestion
     elif quote.strip():
-        raise Invalid("say which position the quoted passage is in", field="position_id")
-    elif suggestion:
-        raise Invalid("say which position the suggested wording is for", field="position_id")
+        problems.add("position_id", "Say which position the quoted passage is in")
+    elif offered.strip():
+        problems.add("position_id", "Say which position the suggested wording is for")
+    problems.raise_any()
     # Everything slow or read-only happens before the INSERT, which takes the write
     # lock: the rendering, and deciding who is told (mentions, thread members).
     _render(comment)

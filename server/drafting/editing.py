@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, delete, select
 
 from ..accounts.users import Actor
-from ..errors import Invalid, NotFound
+from ..errors import Invalid, NotFound, Problems
 from ..models import Position, PositionTheme, Response, Revision
 from ..text.markdown import render_markdown
 from ..textfields import check_line
@@ -59,18 +59,21 @@ def update_details(
     return response
 
 
-def _validate_position(heading: str, body: str) -> tuple[str, str]:
+def _validate_position(heading: str, body: str, problems: Problems) -> tuple[str, str]:
     heading = heading.strip()
-    if not heading:
-        raise Invalid("enter a heading for the position", field="heading")
-    if len(heading) > HEADING_MAX:
-        raise Invalid(f"the heading must be at most {HEADING_MAX} characters", field="heading")
-    check_line(heading, field="heading", label="The heading")
-    if len(body) > BODY_MAX:
-        raise Invalid(
-            f"the text must be at most {BODY_MAX:,} characters; it has {len(body):,}", field="body"
-        )
-    check_nesting(body, "body")
+    with problems.check("heading"):
+        if not heading:
+            raise Invalid("Enter a heading for the position", field="heading")
+        if len(heading) > HEADING_MAX:
+            raise Invalid(f"The heading must be at most {HEADING_MAX} characters", field="heading")
+        check_line(heading, field="heading", label="The heading")
+    with problems.check("body"):
+        if len(body) > BODY_MAX:
+            raise Invalid(
+                f"The text must be at most {BODY_MAX:,} characters; it has {len(body):,}",
+                field="body",
+            )
+        check_nesting(body, "body")
     return heading, body.replace("\r\n", "\n")
 
 
@@ -111,9 +114,14 @@ def add_position(
 ) -> Position:
     response = get_response(session, response_id)
     access.require_edit(actor, response)
-    heading, body = _validate_position(heading, body)
-    themes.resolve(session, themes_refs)  # refuse unknown themes before claiming a revision
-    answers = question_links.resolve(session, response_id, question_refs or [])
+    problems = Problems()
+    heading, body = _validate_position(heading, body, problems)
+    with problems.check("themes"):  # refuse unknown themes before claiming a revision
+        themes.resolve(session, themes_refs)
+    answers = []
+    with problems.check("questions"):
+        answers = question_links.resolve(session, response_id, question_refs or [])
+    problems.raise_any()
     claim_revision(session, response, base_revision)
     last = session.exec(
         select(Position.ordering)
@@ -151,10 +159,18 @@ def update_position(
     response = get_response(session, response_id)
     access.require_edit(actor, response)
     position = _live_position(session, response, position_id)
-    heading, body = _validate_position(heading, body)
+    problems = Problems()
+    heading, body = _validate_position(heading, body, problems)
+    with problems.check("themes"):
+        linked = session.exec(
+            select(PositionTheme.theme_id).where(PositionTheme.position_id == position.id)
+        ).all()
+        themes.resolve(session, themes_refs, already_linked=linked)
     answers = None
     if question_refs is not None:
-        answers = question_links.resolve(session, response_id, question_refs)
+        with problems.check("questions"):
+            answers = question_links.resolve(session, response_id, question_refs)
+    problems.raise_any()
     # Rendered before claim_revision's UPDATE takes the write lock.
     body_html = render_markdown(body, doc_id=f"p{position.id}")
     claim_revision(session, response, base_revision)

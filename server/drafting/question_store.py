@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, delete, select
 
 from ..accounts.users import Actor
-from ..errors import Invalid, NotFound
+from ..errors import Invalid, NotFound, Problems
 from ..models import PositionQuestion, Question
 from . import access, revisions
 from .question_links import question_rows
@@ -114,29 +114,26 @@ def update_question(
     response = get_response(session, response_id)
     access.require_edit(actor, response)
     question = find(session, response_id, ref)
+    problems = Problems()  # every field of the form at once
     if text is not None:
         text = text.replace("\r\n", "\n").strip()
         if not text:
-            raise Invalid("enter the question's text", field="text")
-        if len(text) > QUESTION_TEXT_MAX:
-            raise Invalid(
-                f"the question must be at most {QUESTION_TEXT_MAX:,} characters", field="text"
-            )
+            problems.add("text", "Enter the question's text")
+        elif len(text) > QUESTION_TEXT_MAX:
+            problems.add("text", f"The question must be at most {QUESTION_TEXT_MAX:,} characters")
     if not_answering is not None:
         not_answering = not_answering.strip()
         if len(not_answering) > REASON_MAX:
-            raise Invalid(
-                f"the reason must be at most {REASON_MAX:,} characters", field="not_answering"
-            )
+            problems.add("not_answering", f"The reason must be at most {REASON_MAX:,} characters")
     if (
         word_limit is not _UNSET
         and word_limit is not None
         and not (isinstance(word_limit, int) and 0 < word_limit <= WORD_LIMIT_MAX)
     ):
-        raise Invalid(
-            f"the word limit must be a whole number from 1 to {WORD_LIMIT_MAX:,}",
-            field="word_limit",
+        problems.add(
+            "word_limit", f"The word limit must be a whole number from 1 to {WORD_LIMIT_MAX:,}"
         )
+    problems.raise_any(order=("text", "word_limit", "not_answering"))
     claim_revision(session, response, base_revision)
     if text is not None:
         question.text = text

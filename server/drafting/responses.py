@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
-from ..errors import Invalid, NotFound, StaleRevision
+from ..errors import Invalid, NotFound, Problems, StaleRevision
 from ..models import Position, PositionTheme, Response, Theme, User, utcnow
 from ..textfields import check_line
 from ..workflow.registry import DEFAULT_WORKFLOW, get_workflow, workflows
@@ -44,42 +44,51 @@ class PositionView:
 
 
 def validate_input(data: ResponseInput) -> ResponseInput:
+    """`data` tidied, or InvalidFields naming every field that breaks a rule."""
     data.title = data.title.strip()
     data.rt_title = data.rt_title.strip()
     data.rt_publisher = data.rt_publisher.strip()
     data.rt_url = data.rt_url.strip()
-    check_line(data.title, field="title", label="The title")
-    check_line(data.rt_title, field="rt_title", label="The publication title")
-    check_line(data.rt_publisher, field="rt_publisher", label="The publisher")
-    if not data.title:
-        raise Invalid("enter a title for the response", field="title")
-    if len(data.title) > TITLE_MAX:
-        raise Invalid(f"the title must be at most {TITLE_MAX} characters", field="title")
-    if not data.rt_title:
-        raise Invalid("enter the title of the publication this responds to", field="rt_title")
-    if len(data.rt_title) > TITLE_MAX:
-        raise Invalid(
-            f"the publication title must be at most {TITLE_MAX} characters", field="rt_title"
+    problems = Problems()
+    with problems.check("title"):
+        _check_title(data.title, field="title", label="The title", missing=_NO_TITLE)
+    with problems.check("rt_title"):
+        _check_title(
+            data.rt_title,
+            field="rt_title",
+            label="The publication title",
+            missing="Enter the title of the publication this responds to",
         )
-    if len(data.rt_publisher) > PUBLISHER_MAX:
-        raise Invalid(
-            f"the publisher must be at most {PUBLISHER_MAX} characters", field="rt_publisher"
-        )
+    with problems.check("rt_publisher"):
+        check_line(data.rt_publisher, field="rt_publisher", label="The publisher")
+        if len(data.rt_publisher) > PUBLISHER_MAX:
+            raise Invalid(f"The publisher must be at most {PUBLISHER_MAX} characters")
     if data.rt_url and (
         len(data.rt_url) > URL_MAX or not data.rt_url.lower().startswith(("http://", "https://"))
     ):
-        raise Invalid(
-            "the link must be a web address starting with https:// or http://", field="rt_url"
-        )
-    if len(data.summary) > SUMMARY_MAX:
-        raise Invalid(f"the summary must be at most {SUMMARY_MAX} characters", field="summary")
-    check_nesting(data.summary, "summary")
+        problems.add("rt_url", "The link must be a web address starting with https:// or http://")
+    with problems.check("summary"):
+        if len(data.summary) > SUMMARY_MAX:
+            raise Invalid(f"The summary must be at most {SUMMARY_MAX} characters")
+        check_nesting(data.summary, "summary")
     if get_workflow(data.workflow) is None:
-        raise Invalid(
-            f"unknown workflow {data.workflow!r}: use one of {', '.join(sorted(workflows()))}",
-            field="workflow",
+        problems.add(
+            "workflow",
+            f"Unknown workflow {data.workflow!r}: choose one of {', '.join(sorted(workflows()))}",
         )
+    problems.raise_any()
     return data
+
+
+_NO_TITLE = "Enter a title for the response"
+
+
+def _check_title(value: str, *, field: str, label: str, missing: str) -> None:
+    check_line(value, field=field, label=label)
+    if not value:
+        raise Invalid(missing, field=field)
+    if len(value) > TITLE_MAX:
+        raise Invalid(f"{label} must be at most {TITLE_MAX} characters", field=field)
 
 
 def get_response(session: Session, response_id: int) -> Response:

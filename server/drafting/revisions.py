@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from ..errors import NotFound
 from ..models import Response, Revision, User
 from ..text.diff import diff_html, has_changes, word_diff
+from ..text.mddiff import markdown_diff_html
 from .question_links import snapshot as questions_snapshot
 from .responses import PositionView, positions_of
 
@@ -107,8 +108,10 @@ class RevisionDiff:
         return [p for p in self.positions if p.kind != "same"]
 
 
-def _changed_text(old: str, new: str) -> Markup | None:
-    return diff_html(old, new) if has_changes(word_diff(old, new)) else None
+def _changed_text(old: str, new: str, *, markdown: bool = False) -> Markup | None:
+    if not has_changes(word_diff(old, new)):
+        return None
+    return markdown_diff_html(old, new) if markdown else diff_html(old, new)
 
 
 def compare(old: Revision, new: Revision) -> RevisionDiff:
@@ -137,7 +140,7 @@ def compare(old: Revision, new: Revision) -> RevisionDiff:
                 heading_a,
                 heading_b,
                 diff_html(heading_a, heading_b),
-                diff_html(body_a, body_b),
+                markdown_diff_html(body_a, body_b),
                 themes_a,
                 themes_b,
             )
@@ -146,6 +149,8 @@ def compare(old: Revision, new: Revision) -> RevisionDiff:
         old.number,
         new.number,
         _changed_text(old.snapshot.get("title", ""), new.snapshot.get("title", "")),
-        _changed_text(old.snapshot.get("summary", ""), new.snapshot.get("summary", "")),
+        _changed_text(
+            old.snapshot.get("summary", ""), new.snapshot.get("summary", ""), markdown=True
+        ),
         changes,
     )

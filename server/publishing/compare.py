@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..text.diff import diff_html, has_changes, word_diff
+from ..text.mddiff import markdown_diff_html
 
 
 @dataclass
@@ -24,8 +25,9 @@ def _position_text(position: dict[str, Any] | None, names: dict[str, str]) -> st
     return f"{position['heading']}\n\nThemes: {themes}\n\n{position['body']}"
 
 
-def _change(label: str, old: str, new: str) -> Change:
-    return Change(label, diff_html(old, new), has_changes(word_diff(old, new)))
+def _change(label: str, old: str, new: str, *, markdown: bool = True) -> Change:
+    shown = markdown_diff_html(old, new) if markdown else diff_html(old, new)
+    return Change(label, shown, has_changes(word_diff(old, new)))
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -33,7 +35,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     position shows as wholly inserted or deleted)."""
     names = {t["slug"]: t["name"] for t in old["themes"] + new["themes"]}
     changes = [
-        _change("Title", old["title"], new["title"]),
+        _change("Title", old["title"], new["title"], markdown=False),
         _change("Summary", old["summary"], new["summary"]),
     ]
     before, after = old["positions"], new["positions"]

@@ -10,7 +10,9 @@ key of what it is built from:
   round, and its page serial, which every write to anything else the page shows
   bumps in the same transaction (freshness.py: comments, approvals, history,
   publications, positions, names of people, themes);
-- whether the review is overdue now.
+- whether the review is overdue now, and, while it has a deadline, the hour: the page
+  says how many days are left, counted on the reader's calendar, which turns at a
+  midnight somewhere in every hour.
 
 So the key is one plain read of the response row, and no page can outlive a change
 to what it shows, in this process or another. The reader comes with their unread
@@ -34,7 +36,7 @@ from sqlmodel import Session, col
 from ..accounts.users import Actor
 from ..cache import ByteCache
 from ..errors import NotFound
-from ..models import Response
+from ..models import Response, utcnow
 from ..workflow.panel import is_overdue
 from .document import CSRF_SLOT
 
@@ -108,6 +110,7 @@ def response_and_key(
         actor.unread,  # not part of the Actor's equality, so named here
         values,  # the response's every column, its page serial among them
         is_overdue(response),
+        utcnow().replace(minute=0, second=0, microsecond=0) if response.due_at else None,
     )
     return response, key
 

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
+from ..models import utcnow
 from ..text.authoring import word_count, words_in
 from ..text.diff import diff_html
 from ..text.markdown import render_markdown
+from ..text.mddiff import markdown_diff_html
+from ..workflow.registry import group_name
+from . import times
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 
 
-def _when(value: datetime | date | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%-d %b %Y, %H:%M UTC")
-    return value.strftime("%-d %B %Y")
+def _zone(context: Any) -> tzinfo:
+    # Each app carries its own settings; the zone comes from the one serving the page.
+    request = context.get("request")
+    settings = getattr(getattr(getattr(request, "app", None), "state", None), "settings", None)
+    return settings.zone if settings is not None else times.DEFAULT_ZONE
+
+
+@pass_context
+def _when(context: Any, value: datetime | date | None) -> str:
+    return times.when(value, _zone(context))
+
+
+@pass_context
+def _due_in(context: Any, value: datetime | None) -> str:
+    return times.due_in(value, utcnow(), _zone(context)) if value is not None else ""
 
 
 def _trusted_html(value: str) -> Markup:
@@ -36,9 +50,13 @@ def _markdown(value: str) -> Markup:
 
 
 templates.env.filters["when"] = _when
+templates.env.filters["due_in"] = _due_in
 templates.env.filters["markdown"] = _markdown
 templates.env.filters["trusted_html"] = _trusted_html
+templates.env.globals["group_name"] = group_name
+templates.env.filters["group_name"] = group_name
 templates.env.globals["word_diff"] = diff_html
+templates.env.globals["markdown_diff"] = markdown_diff_html
 templates.env.globals["word_count"] = word_count
 templates.env.globals["words_in"] = words_in
 
@@ -66,8 +84,19 @@ def _vary(response: HTMLResponse, header: str) -> None:
         response.headers["Vary"] = ", ".join([*present, header])
 
 
+def sentence(message: str) -> str:
+    """A message as a sentence a form shows: its first letter a capital."""
+    return message[:1].upper() + message[1:]
+
+
 def _page_context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     ctx = dict(context or {})
+    # Domain messages also serve the API and the command line; on a page each one
+    # starts a sentence of its own, beside its field and in the error summary.
+    if isinstance(ctx.get("errors"), dict):
+        ctx["errors"] = {
+            k: sentence(v) if isinstance(v, str) else v for k, v in ctx["errors"].items()
+        }
     ctx.setdefault("user", getattr(request.state, "user", None))
     ctx.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
     ctx.setdefault("unread", getattr(request.state, "unread", 0))

@@ -11,7 +11,7 @@ from .. import cookies
 from ..accounts import feed_tokens, sessions, tokens, users
 from ..accounts.passwords import hash_password, verify_password
 from ..deps import Csrf, CurrentActor, SessionDep
-from ..errors import Invalid
+from ..errors import Problems
 from ..notifications.digest import set_digest
 from ..rendering.templates import render
 from .forms import pop_flash, redirect
@@ -85,13 +85,18 @@ def change_password(
     # End the request's transaction (on SQLite it holds the write lock) before Argon2
     # runs twice; the writes below start a short one of their own.
     session.rollback()
-    try:
-        if not verify_password(known_hash, current_password):
-            raise Invalid("your current password is not right", field="current_password")
+    problems = Problems()  # both boxes at once
+    if not current_password:
+        problems.add("current_password", "Enter your current password")
+    elif not verify_password(known_hash, current_password):
+        problems.add("current_password", "Your current password is not right")
+    with problems.check("new_password"):
         users.check_new_password(new_password)
-    except Invalid as exc:
-        field = "current_password" if exc.field == "current_password" else "new_password"
-        return _page(request, session, actor, errors={field: exc.message}, status_code=422)
+    if problems:
+        errors = {
+            k if k == "current_password" else "new_password": v for k, v in problems.found.items()
+        }
+        return _page(request, session, actor, errors=errors, status_code=422)
     new_hash = hash_password(new_password)  # before the writes: Argon2 is slow
     users.set_password_hash(session, actor.id, new_hash)
     cookies.start_session(request, session, actor.id)

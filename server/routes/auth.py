@@ -60,6 +60,15 @@ def login(
         )
         context = _login_context(request, next, refusal=refusal)
         return render(request, "auth/login.html", context, status_code=403)
+    missing = {}
+    if not email.strip():
+        missing["email"] = "Enter your email address"
+    if not password:
+        missing["password"] = "Enter your password"  # noqa: S105  (a message, not a secret)
+    if missing:  # nothing to check yet: not a sign-in attempt
+        request.state.user = None
+        context = _login_context(request, next, email=email, errors=missing)
+        return render(request, "auth/login.html", context, status_code=400)
     # No request-wide session: sign_in opens its own short ones around the slow hash.
     try:
         signed = sign_in(

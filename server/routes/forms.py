@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from ..errors import DomainError
+from ..errors import DomainError, errors_of
 
 
 def redirect(
@@ -23,7 +23,8 @@ def pop_flash(request: Request) -> str | None:
 
 
 def field_errors(exc: DomainError, default_field: str) -> dict[str, str]:
-    return {exc.field or default_field: exc.message}
+    """Each field's message, for the error summary and beside the fields."""
+    return errors_of(exc, default_field)
 
 
 def safe_next(target: str | None) -> str:

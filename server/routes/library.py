@@ -7,14 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from markupsafe import escape
 
 from ..accounts.feed_tokens import feed_reader
 from ..accounts.users import Actor
 from ..deps import NotSignedIn, OptionalActor, SessionDep
-from ..models import utcnow
+from ..models import Publication, utcnow
 from ..publishing import library, service
 from ..publishing.compare import compare
 from ..publishing.render import long_date
+from ..rendering.markdown import render_markdown
 from ..rendering.templates import render, templates
 from ..themes.service import get_theme, list_themes
 from .downloads import download, is_public
@@ -97,8 +99,20 @@ def feed(
         base=request.app.state.settings.base_url.rstrip("/"),
         body_name=request.app.state.settings.body_name,
         atom_date=_atom_date,
+        summary_html=_summary_html,
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _summary_html(entry: Publication) -> str:
+    """An entry's summary as HTML (the feed escapes it: `<summary type="html">`), its
+    Markdown rendered by the one renderer, raw HTML off."""
+    parts = []
+    if entry.version > 1 and entry.change_note:
+        parts.append(f"<p>What changed: {escape(entry.change_note)}</p>")
+    parts.append(f"<p>Responding to {escape(entry.rt_title)}.</p>")
+    parts.append(render_markdown(entry.snapshot.get("summary") or ""))
+    return "".join(parts)
 
 
 @router.get("/library/{response_id}")

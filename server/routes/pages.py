@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from ..datefields import DateParts, read_date
 from ..db import quick_read_limiter, quick_read_session
 from ..deps import Csrf, CurrentActor, SessionDep, signed_in
 from ..drafting import access, editing
@@ -18,10 +20,11 @@ from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
     ResponseInput,
     list_visible,
+    validate_input,
     visible_response,
 )
 from ..drafting.transfer import export_text
-from ..errors import Invalid, NotFound, StaleRevision
+from ..errors import Invalid, NotFound, Problems, StaleRevision
 from ..models import Response as ResponseRow
 from ..publishing import library
 from ..publishing.render import long_date
@@ -127,22 +130,34 @@ def _details_input(
     title: str,
     rt_title: str,
     rt_publisher: str,
-    rt_date: str,
+    rt_date: DateParts,
+    rt_date_iso: str,
     rt_url: str,
     summary: str,
     workflow: str,
 ) -> ResponseInput:
+    """The form's details, or InvalidFields naming every field at fault at once."""
+    problems = Problems()
     parsed: date | None = None
-    if rt_date.strip():
-        try:
-            parsed = date.fromisoformat(rt_date.strip())
-        except ValueError:
-            raise Invalid(
-                "enter the date as YYYY-MM-DD, for example 2009-04-22", field="rt_date"
-            ) from None
-    return ResponseInput(
+    with problems.check("rt_date"):
+        parsed = read_date(rt_date, field="rt_date", label="The date published", iso=rt_date_iso)
+    data = ResponseInput(
         title, rt_title, rt_publisher, parsed, rt_url, summary, workflow or DEFAULT_WORKFLOW
     )
+    with problems.check():
+        validate_input(replace(data))
+    problems.raise_any(order=_DETAIL_FIELDS)
+    return data
+
+
+# The details form's fields, top to bottom: the error summary lists them so.
+_DETAIL_FIELDS = ("title", "rt_title", "rt_publisher", "rt_date", "rt_url", "summary", "workflow")
+
+
+# The three boxes of the "Date published" date input.
+RtDay = Annotated[str, Form(alias="rt_date-day", max_length=20)]
+RtMonth = Annotated[str, Form(alias="rt_date-month", max_length=20)]
+RtYear = Annotated[str, Form(alias="rt_date-year", max_length=20)]
 
 
 @router.get("/responses/new")
@@ -162,22 +177,28 @@ def create_response(
     rt_title: Text = "",
     rt_publisher: Text = "",
     rt_date: Text = "",
+    rt_date_day: RtDay = "",
+    rt_date_month: RtMonth = "",
+    rt_date_year: RtYear = "",
     rt_url: Text = "",
     summary: Text = "",
     workflow: Text = DEFAULT_WORKFLOW,
 ) -> Response:
     access.require_create(actor)
+    parts = DateParts(rt_date_day, rt_date_month, rt_date_year)
     values = dict(
         title=title,
         rt_title=rt_title,
         rt_publisher=rt_publisher,
-        rt_date=rt_date,
+        rt_date=parts.or_iso(rt_date),
         rt_url=rt_url,
         summary=summary,
         workflow=workflow,
     )
     try:
-        data = _details_input(title, rt_title, rt_publisher, rt_date, rt_url, summary, workflow)
+        data = _details_input(
+            title, rt_title, rt_publisher, parts, rt_date, rt_url, summary, workflow
+        )
         response = editing.create_response(session, actor, data)
     except Invalid as exc:
         return render(
@@ -243,7 +264,7 @@ def edit_details_form(
         title=response.title,
         rt_title=response.rt_title,
         rt_publisher=response.rt_publisher,
-        rt_date=response.rt_date.isoformat() if response.rt_date else "",
+        rt_date=DateParts.of(response.rt_date),
         rt_url=response.rt_url,
         summary=response.summary,
         workflow=response.workflow,
@@ -266,16 +287,20 @@ def edit_details(
     rt_title: Text = "",
     rt_publisher: Text = "",
     rt_date: Text = "",
+    rt_date_day: RtDay = "",
+    rt_date_month: RtMonth = "",
+    rt_date_year: RtYear = "",
     rt_url: Text = "",
     summary: Text = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
+    parts = DateParts(rt_date_day, rt_date_month, rt_date_year)
     values = dict(
         title=title,
         rt_title=rt_title,
         rt_publisher=rt_publisher,
-        rt_date=rt_date,
+        rt_date=parts.or_iso(rt_date),
         rt_url=rt_url,
         summary=summary,
         workflow=response.workflow,
@@ -283,7 +308,7 @@ def edit_details(
     )
     try:
         data = _details_input(
-            title, rt_title, rt_publisher, rt_date, rt_url, summary, response.workflow
+            title, rt_title, rt_publisher, parts, rt_date, rt_url, summary, response.workflow
         )
         editing.update_details(session, actor, response_id, data, base_revision)
     except StaleRevision as exc:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, func, select
 
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound, Problems
 from ..models import PositionTheme, Theme
 from ..textfields import check_line
 
@@ -39,17 +39,22 @@ def get_theme(session: Session, slug: str) -> Theme:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 100:
-        raise Invalid("a theme needs a name of at most 100 characters", field="name")
+        raise Invalid("Enter a name for the theme, of at most 100 characters", field="name")
     return check_line(name, field="name", label="The theme's name")
 
 
 def create_theme(session: Session, name: str, slug: str | None = None) -> Theme:
-    name = _check_name(name)
-    slug = (slug or "").strip() or slugify(name)
-    if not SLUG_RE.match(slug) or len(slug) > 60:
-        raise Invalid(
-            f"{slug!r} is not a valid slug: use lower-case words joined by hyphens", field="slug"
+    problems = Problems()  # the name and the slug, both at once
+    with problems.check("name"):
+        name = _check_name(name)
+    typed = (slug or "").strip()
+    slug = typed or slugify(name.strip())
+    # A slug made from a name already refused would only repeat that refusal.
+    if (typed or not problems) and (not SLUG_RE.match(slug) or len(slug) > 60):
+        problems.add(
+            "slug", f"{slug!r} is not a valid slug: use lower-case words joined by hyphens"
         )
+    problems.raise_any()
     if session.exec(select(Theme).where(Theme.slug == slug)).first():
         raise Conflict(f"a theme with slug {slug!r} already exists", field="slug")
     theme = Theme(slug=slug, name=name)

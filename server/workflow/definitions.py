@@ -44,6 +44,7 @@ class Stage:
     label: str
     editable: bool = False
     group: str | None = None
+    group_name: str | None = None  # the group as people call it: "National Advisory Council"
     quorum: int = 1
     deadline_days: int | None = None
     actions: dict[str, Action] = field(default_factory=dict)
@@ -193,6 +194,7 @@ def _stage(name: str, spec: Any, nodes: tuple[yaml.Node, yaml.Node], fail: Any) 
         label=str(spec.get("label", name)),
         editable=bool(spec.get("editable", kind is StageKind.DRAFT)),
         group=spec.get("group"),
+        group_name=str(spec["group_name"]) if spec.get("group_name") else None,
         quorum=quorum,
         deadline_days=deadline,
         actions=actions,

@@ -55,3 +55,14 @@ def reviews_by_group() -> dict[str, list[str]]:
                     f"{workflow.label(name)} ({workflow.title or workflow.name})"
                 )
     return found
+
+
+def group_name(slug: str) -> str:
+    """A reviewer group as people call it: the `group_name` a workflow gives it, or
+    its slug in words ("advisory-council" -> "Advisory council")."""
+    for workflow in workflows().values():
+        for stage in workflow.stages.values():
+            if stage.group == slug and stage.group_name:
+                return stage.group_name
+    words = slug.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

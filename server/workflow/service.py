@@ -12,7 +12,7 @@ decides again, stores, moves and logs. If anything moved meanwhile it refuses
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import update
@@ -23,7 +23,7 @@ from ..accounts.users import Actor
 from ..config import Settings
 from ..db import read_session
 from ..drafting.access import require_view
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound, Problems
 from ..models import Approval, AuditEvent, Reminder, Response, User, utcnow
 from ..notifications import service as notifications
 from ..publishing import service as publishing
@@ -302,25 +302,48 @@ def history(
     return [HistoryEntry(event, name) for event, name in session.exec(query).all()]
 
 
-def extend_deadline(
-    session: Session, actor: Actor, response_id: int, new_due: date, note: str
-) -> AuditEvent:
-    """The owner (or an admin) moves a review deadline later, saying why; audited."""
-    response = _locked(session, response_id)
-    require_view(actor, response)
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # stored naive in UTC
+
+
+def require_deadline_owner(actor: Actor, response: Response) -> None:
     if not (actor.is_admin or actor.id == response.owner_id):
         raise Forbidden("only the response's owner or an admin can extend its deadline")
+
+
+def check_deadline_note(note: str) -> None:
+    """The reason a deadline moves: required, and not too long."""
+    if not note.strip():
+        raise Invalid("Say why the deadline moves", field="note")
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"The reason must be at most {NOTE_MAX} characters", field="note")
+
+
+def extend_deadline(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    new_due: date,
+    note: str,
+    *,
+    zone: tzinfo = UTC,
+) -> AuditEvent:
+    """The owner (or an admin) moves a review deadline later, saying why; audited.
+
+    The review closes at 17:00 on the new day where the body works (`zone`)."""
+    response = _locked(session, response_id)
+    require_view(actor, response)
+    require_deadline_owner(actor, response)
     if response.due_at is None:
         raise Conflict("the response is not in a review stage with a deadline")
-    if not note.strip():
-        raise Invalid("say why the deadline moves", field="note")
-    if len(note) > NOTE_MAX:
-        raise Invalid(f"the note must be at most {NOTE_MAX} characters", field="note")
-    due = datetime.combine(new_due, time(17, 0), tzinfo=UTC)
-    if due <= response.due_at:
-        raise Invalid(
-            f"the new deadline must be later than {response.due_at:%-d %B %Y}", field="due"
-        )
+    problems = Problems()
+    with problems.check("note"):
+        check_deadline_note(note)
+    due = datetime.combine(new_due, time(17, 0), tzinfo=zone).astimezone(UTC)
+    if due <= _aware(response.due_at):
+        current = _aware(response.due_at).astimezone(zone)
+        problems.add("due", f"The new deadline must be later than {current:%-d %B %Y}")
+    problems.raise_any()
     old = response.due_at
     response.due_at = due
     session.add(response)

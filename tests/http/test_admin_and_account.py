@@ -44,10 +44,10 @@ def test_admin_sees_every_user_with_role_groups_and_state(browser_for, people):
     page = browser_for(people.admin).get("/admin/users")
     assert page.status_code == 200
     text = text_of(page.text)
-    assert "Futures futures@example.org member futures Active" in text
-    assert "Council council@example.org member advisory-council Active" in text
+    assert "Futures futures@example.org member Futures Active" in text
+    assert "Council council@example.org member National Advisory Council Active" in text
     # How each signs in, and when they last did: these have not yet.
-    assert "futures@example.org member futures Active Password Never" in text
+    assert "futures@example.org member Futures Active Password Never" in text
     assert "Director director@example.org director" in text
     assert "Users" in browser_for(people.admin).get("/").text
 
@@ -97,7 +97,7 @@ def test_admin_adds_a_user_who_can_then_sign_in(app, browser_for, people, look):
     newcomer = Web(app, base_url="http://testserver").__enter__()
     try:
         newcomer.sign_in("newcomer@example.org", "a-long-enough-password")
-        assert "futures, policy-team" in newcomer.get("/account").text
+        assert "Futures, Policy team" in newcomer.get("/account").text
     finally:
         newcomer.__exit__(None, None, None)
 
@@ -105,13 +105,13 @@ def test_admin_adds_a_user_who_can_then_sign_in(app, browser_for, people, look):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"email": "director@example.org"}, "email", "a user with email director@example.org"),
+        ({"email": "director@example.org"}, "email", "A user with email director@example.org"),
         ({"email": "DIRECTOR@example.org"}, "email", "already exists"),
         ({"email": "not-an-email"}, "email", "'not-an-email' is not an email address"),
         ({"email": ""}, "email", "is not an email address"),
-        ({"name": ""}, "name", "a name is needed"),
-        ({"name": "n" * 201}, "name", "a name is needed (at most 200 characters)"),
-        ({"role": "superuser"}, "role", "unknown role 'superuser'"),
+        ({"name": ""}, "name", "A name is needed"),
+        ({"name": "n" * 201}, "name", "A name is needed (at most 200 characters)"),
+        ({"role": "superuser"}, "role", "Unknown role 'superuser'"),
         ({"password": "short"}, "password", "at least 10 characters"),
         ({"other_groups": "Bad Group!"}, "groups", "is not a valid name"),
     ],
@@ -157,7 +157,7 @@ def test_admin_makes_a_member_a_futures_reviewer_who_then_sees_drafts(
         ),
     )
     assert flash(page.text) == "Saved Morgan Member."
-    assert "Morgan Member member@example.org member futures Active" in text_of(page.text)
+    assert "Morgan Member member@example.org member Futures Active" in text_of(page.text)
     # the change applies to the open session at once
     assert member.get(f"/responses/{small}").status_code == 200
 
@@ -188,7 +188,7 @@ def test_an_admin_cannot_lock_themselves_out(browser_for, people, look, change):
         f"/admin/users/{people.admin.id}", {"name": "Admin", **change}
     )
     assert page.status_code == 422
-    assert "you cannot remove your own admin role or deactivate yourself" in error_beside(
+    assert "You cannot remove your own admin role or deactivate yourself" in error_beside(
         page.text, "role"
     )
     user = look.user(people.admin.email)
@@ -198,8 +198,8 @@ def test_an_admin_cannot_lock_themselves_out(browser_for, people, look, change):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"name": ""}, "name", "a name is needed"),
-        ({"role": "owner"}, "role", "unknown role 'owner'"),
+        ({"name": ""}, "name", "A name is needed"),
+        ({"role": "owner"}, "role", "Unknown role 'owner'"),
         ({"groups": ["Not OK"]}, "groups", "is not a valid name"),
     ],
 )
@@ -321,7 +321,7 @@ def test_a_token_cannot_make_more_tokens(api_for, people, look):
 
 def test_the_account_page_says_who_you_are(browser_for, people):
     text = text_of(browser_for(people.council).get("/account").text)
-    assert "Council, council@example.org – member; groups: advisory-council." in text
+    assert "Council, council@example.org – member; groups: National Advisory Council." in text
 
 
 def test_changing_the_password_replaces_the_old_one(app, browser_for, people):
@@ -344,7 +344,7 @@ def test_a_wrong_current_password_is_shown_beside_that_field(app, browser_for, p
         {"current_password": "not-my-password", "new_password": "a-brand-new-password"},
     )
     assert page.status_code == 422
-    assert error_beside(page.text, "current_password") == "your current password is not right"
+    assert error_beside(page.text, "current_password") == "Your current password is not right"
     assert _can_sign_in(app, people.member.email, PASSWORD)
 
 

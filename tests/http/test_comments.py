@@ -342,7 +342,7 @@ def test_a_refused_comment_comes_back_with_the_reason_and_the_text_kept(
     refused = web.submit(
         f"/responses/{futures_review}/comments", {"body": ""}, headers={"HX-Request": "true"}
     )
-    assert refused.status_code == 200 and "write your comment" in refused.text
+    assert refused.status_code == 200 and "Write your comment" in refused.text
 
 
 def test_a_plain_member_gets_no_comment_forms_and_cannot_post(browser_for, people, small, look):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlmodel import Session
 from server.accounts.users import update_user
 from server.comments import service
 from server.config import Settings
+from server.rendering.times import when
 from server.themes.service import rename_theme, set_retired
 from server.workflow.service import extend_deadline
 
@@ -193,7 +194,9 @@ def deadline(site: Site) -> tuple[Callable[[], None], Seen]:
         extend_deadline(site.session, site.people.director, site.rid, later, "More time.")
         site.session.commit()
 
-    return act, lambda t: f"Review due by {later:%-d %b %Y}, 17:00 UTC" in t
+    # Called without a zone, the review closes at 17:00 UTC; the page shows London time.
+    shown = when(datetime.combine(later, time(17, 0), tzinfo=UTC))
+    return act, lambda t: f"Review due by {shown}" in t
 
 
 def publication(site: Site) -> tuple[Callable[[], None], Seen]:

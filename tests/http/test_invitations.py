@@ -200,7 +200,7 @@ def test_a_mistyped_password_is_shown_beside_its_field_and_keeps_the_link(engine
     link = _link_in(_mail_to(engine, "member@example.org")[0])
     reply = _set_password(web, link, NEW_PASSWORD, "something-else-entirely")
     assert reply.status_code == 422
-    assert error_beside(reply.text, "confirm") == "the two passwords are not the same"
+    assert error_beside(reply.text, "confirm") == "The two passwords are not the same"
     short = _set_password(web, link, "short")
     assert "at least 10 characters" in error_beside(short.text, "password")
     assert _set_password(web, link).status_code == 303

@@ -50,7 +50,7 @@ def test_an_unreadable_block_is_shown_back_with_the_error_beside_it(
         {"text": "No numbers here.", "base_revision": _revision(look, small), "action": "save"},
     )
     assert reply.status_code == 422
-    assert "no numbered questions found" in error_beside(reply.text, "text")
+    assert "No numbered questions found" in error_beside(reply.text, "text")
     assert field_value(reply.text, "text") == "No numbers here."
     assert look.state(small) == before
 

@@ -190,14 +190,14 @@ def test_declining_without_a_reason_shows_the_form_again_with_the_error(
     web = browser_for(people.director)
     page = web.submit(f"/comments/{made['id']}/decline?section=p{position.id}", {"reason": " "})
     assert page.status_code == 422
-    assert "say why the suggestion is declined" in page.text
+    assert "Say why the suggestion is declined" in page.text
     htmx = web.submit(
         f"/comments/{made['id']}/decline?section=p{position.id}&slot=actions-{made['id']}",
         {"reason": ""},
         headers={"HX-Request": "true", "HX-Target": f"actions-{made['id']}"},
     )
     assert htmx.status_code == 200 and htmx.headers["HX-Retarget"] == f"#actions-{made['id']}"
-    assert "<html" not in htmx.text and "say why" in htmx.text
+    assert "<html" not in htmx.text and "Say why" in htmx.text
 
 
 # Forms fetched on demand ------------------------------------------------------------

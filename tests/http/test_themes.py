@@ -94,10 +94,10 @@ def test_admin_may_choose_the_slug(browser_for, people, look):
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
-        ({"name": ""}, "name", "a theme needs a name of at most 100 characters"),
-        ({"name": "   "}, "name", "a theme needs a name of at most 100 characters"),
-        ({"name": "n" * 101}, "name", "a theme needs a name of at most 100 characters"),
-        ({"name": "Efficiency"}, "slug", "a theme with slug 'efficiency' already exists"),
+        ({"name": ""}, "name", "Enter a name for the theme, of at most 100 characters"),
+        ({"name": "   "}, "name", "Enter a name for the theme, of at most 100 characters"),
+        ({"name": "n" * 101}, "name", "Enter a name for the theme, of at most 100 characters"),
+        ({"name": "Efficiency"}, "slug", "A theme with slug 'efficiency' already exists"),
         ({"name": "Thrift", "slug": "efficiency"}, "slug", "already exists"),
         ({"name": "Thrift", "slug": "Not A Slug"}, "slug", "is not a valid slug"),
         ({"name": "Thrift", "slug": "s" * 61}, "slug", "is not a valid slug"),
@@ -143,7 +143,7 @@ def test_admin_renames_a_theme_and_positions_show_the_new_name(
 def test_a_bad_new_name_is_shown_beside_that_theme(browser_for, people, look, name):
     page = browser_for(people.admin).submit("/themes/efficiency", {"name": name})
     assert page.status_code == 422
-    assert "a theme needs a name" in error_beside(page.text, "name-efficiency")
+    assert "Enter a name for the theme" in error_beside(page.text, "name-efficiency")
     assert look.theme("efficiency").name == "Efficiency"
 
 
@@ -276,6 +276,6 @@ def test_an_unknown_theme_in_a_position_form_is_named_in_the_error(browser_for, 
     )
     assert page.status_code == 422
     message = error_beside(page.text, "themes")
-    assert message.startswith("unknown theme 'made-up': use one of ")
+    assert message.startswith("Unknown theme 'made-up': use one of ")
     for slug in CORE:
         assert slug in message

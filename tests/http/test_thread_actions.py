@@ -80,7 +80,7 @@ def test_declining_without_a_reason_shows_the_error_beside_the_reason_not_the_re
         {"reason": " "},
         headers={"HX-Request": "true", "HX-Target": slot},
     ).text
-    assert "say why the suggestion is declined" in error_beside(page, f"{slot}-reason")
+    assert "Say why the suggestion is declined" in error_beside(page, f"{slot}-reason")
     assert error_beside(page, f"{slot}-body") == ""
 
 
@@ -116,7 +116,7 @@ def test_hiding_without_a_reason_shows_the_error_beside_that_reason(
         {"reason": ""},
         headers={"HX-Request": "true", "HX-Target": slot},
     ).text
-    assert "say why the comment is hidden" in error_beside(page, f"{slot}-hide-{cid}")
+    assert "Say why the comment is hidden" in error_beside(page, f"{slot}-hide-{cid}")
     assert error_beside(page, f"{slot}-body") == ""
 
 

@@ -232,7 +232,7 @@ def test_the_owner_withdraws_from_the_page_with_a_note_and_futures_are_told(
         f"/responses/{oep}/actions", {"action": "withdraw", "note": "New figures are due"}
     )
     assert done.status_code == 303
-    assert "Done: the response is now in Draft." in web.get(f"/responses/{oep}").text
+    assert "Done: the response is back in draft." in web.get(f"/responses/{oep}").text
     history = web.get(f"/responses/{oep}/history").text
     assert "New figures are due" in history
     with Session(engine) as fresh:
