@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from server.rendering.mddiff import markdown_diff_html
+from server.text.mddiff import markdown_diff_html
 
 
 def _marked(html: str, tag: str) -> list[str]:
