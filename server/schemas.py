@@ -26,6 +26,9 @@ class RespondingToIn(Strict):
     publisher: SingleLine = Field(default="", max_length=PUBLISHER_MAX)
     date: dt.date | None = None
     url: str = Field(default="", max_length=URL_MAX)
+    closes: dt.date | None = Field(
+        default=None, description="the day the consultation closes, if it is one"
+    )
 
 
 class RespondingTo(BaseModel):
@@ -35,6 +38,7 @@ class RespondingTo(BaseModel):
     publisher: str = ""
     date: dt.date | None = None
     url: str = ""
+    closes: dt.date | None = None
 
 
 class ResponseCreate(Strict):
@@ -42,6 +46,11 @@ class ResponseCreate(Strict):
     responding_to: RespondingToIn
     summary: str = Field(default="", max_length=20_000)
     workflow: str | None = Field(default=None, max_length=60)
+
+
+class ClosingDateIn(Strict):
+    closes: dt.date | None = Field(description="the day the consultation closes; null clears it")
+    base_revision: JsonId
 
 
 class PositionIn(Strict):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -91,6 +92,8 @@ def response_and_key(
         actor.unread,  # not part of the Actor's equality, so named here
         values,  # the response's every column, its page serial among them
         is_overdue(response),
+        # "closes in N days" counts from today, so the page is made again each day.
+        datetime.now(UTC).date() if response.rt_closes else None,
     )
     return response, key
 

@@ -17,6 +17,7 @@ from ..comments import rendered
 from ..db import quick_read_limiter, quick_read_session
 from ..deps import Csrf, CurrentActor, SessionDep, signed_in
 from ..drafting import access, editing
+from ..drafting.closing import closing_note, today
 from ..drafting.limits import BODY_MAX
 from ..drafting.responses import (
     ResponseInput,
@@ -129,18 +130,27 @@ def _details_input(
     rt_url: str,
     summary: str,
     workflow: str,
+    rt_closes: str = "",
 ) -> ResponseInput:
-    parsed: date | None = None
-    if rt_date.strip():
-        try:
-            parsed = date.fromisoformat(rt_date.strip())
-        except ValueError:
-            raise Invalid(
-                "enter the date as YYYY-MM-DD, for example 2009-04-22", field="rt_date"
-            ) from None
     return ResponseInput(
-        title, rt_title, rt_publisher, parsed, rt_url, summary, workflow or DEFAULT_WORKFLOW
+        title,
+        rt_title,
+        rt_publisher,
+        _form_date(rt_date, "rt_date", "2009-04-22"),
+        rt_url,
+        summary,
+        workflow or DEFAULT_WORKFLOW,
+        _form_date(rt_closes, "rt_closes", "2009-07-15"),
     )
+
+
+def _form_date(value: str, field: str, example: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"enter the date as YYYY-MM-DD, for example {example}", field=field) from None
 
 
 @router.get("/responses/new")
@@ -163,6 +173,7 @@ def create_response(
     rt_url: Text = "",
     summary: Text = "",
     workflow: Text = DEFAULT_WORKFLOW,
+    rt_closes: Text = "",
 ) -> Response:
     access.require_create(actor)
     values = dict(
@@ -171,11 +182,14 @@ def create_response(
         rt_publisher=rt_publisher,
         rt_date=rt_date,
         rt_url=rt_url,
+        rt_closes=rt_closes,
         summary=summary,
         workflow=workflow,
     )
     try:
-        data = _details_input(title, rt_title, rt_publisher, rt_date, rt_url, summary, workflow)
+        data = _details_input(
+            title, rt_title, rt_publisher, rt_date, rt_url, summary, workflow, rt_closes
+        )
         response = editing.create_response(session, actor, data)
     except Invalid as exc:
         return render(
@@ -217,6 +231,7 @@ def document_context(
         "board": document.board,
         "comment_stamp": rendered.stamp(response),
         "questions": submission(session, response.id),
+        "closing": closing_note(response.rt_closes, today()) if response.rt_closes else "",
     }
 
 
@@ -272,6 +287,7 @@ def edit_details_form(
         rt_publisher=response.rt_publisher,
         rt_date=response.rt_date.isoformat() if response.rt_date else "",
         rt_url=response.rt_url,
+        rt_closes=response.rt_closes.isoformat() if response.rt_closes else "",
         summary=response.summary,
         workflow=response.workflow,
         base_revision=response.revision,
@@ -295,6 +311,7 @@ def edit_details(
     rt_date: Text = "",
     rt_url: Text = "",
     summary: Text = "",
+    rt_closes: Text = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
@@ -304,13 +321,14 @@ def edit_details(
         rt_publisher=rt_publisher,
         rt_date=rt_date,
         rt_url=rt_url,
+        rt_closes=rt_closes,
         summary=summary,
         workflow=response.workflow,
         base_revision=base_revision,
     )
     try:
         data = _details_input(
-            title, rt_title, rt_publisher, rt_date, rt_url, summary, response.workflow
+            title, rt_title, rt_publisher, rt_date, rt_url, summary, response.workflow, rt_closes
         )
         editing.update_details(session, actor, response_id, data, base_revision)
     except StaleRevision as exc:
