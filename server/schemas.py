@@ -187,6 +187,11 @@ class CommentIn(Strict):
     suffix: str = Field(default="", max_length=2_000)
     # Replacement wording for the quote, or for the whole position when nothing is quoted.
     suggestion: str = Field(default="", max_length=100_000)
+    question: str | None = Field(
+        default=None,
+        max_length=20,
+        description="the ref of a consultation question the comment is on (not with position_id)",
+    )
 
 
 class SuggestionAnswer(Strict):
@@ -228,3 +233,4 @@ class CommentOut(BaseModel):
     anchor: AnchorOut | None
     suggestion: str = ""  # replacement wording, when the comment suggests an edit
     applied_revision: int | None = None  # the revision that accepting it made
+    question: str | None = None  # the ref of the consultation question it is on

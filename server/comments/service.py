@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
 from ..config import Settings
+from ..drafting.questions import normalise_ref
 from ..drafting.responses import get_response
 from ..errors import Conflict, Invalid
 from ..models import (
@@ -19,6 +20,7 @@ from ..models import (
     CommentStatus,
     Disposition,
     Position,
+    Question,
     Response,
     utcnow,
 )
@@ -58,6 +60,16 @@ def _position(session: Session, response: Response, position_id: int) -> Positio
     if position is None or position.response_id != response.id or position.deleted:
         raise Invalid(f"position {position_id} is not part of this response", field="position_id")
     return position
+
+
+def _question(session: Session, response: Response, ref: str) -> str:
+    key = normalise_ref(ref)
+    found = session.exec(
+        select(Question.ref).where(Question.response_id == response.id, Question.ref == key)
+    ).first()
+    if found is None:
+        raise Invalid(f"this response has no question {ref.strip()[:20]!r}", field="question")
+    return found
 
 
 def _anchor(
@@ -103,9 +115,11 @@ def create_comment(
     suffix: str = "",
     suggestion: str = "",
     base_url: str = "",
+    question_ref: str = "",
 ) -> Comment:
-    """A new comment on the response, a position or a quoted passage, or a reply;
-    with `suggestion`, replacement wording for the quote or the whole position."""
+    """A new comment on the response, a position, a quoted passage or a consultation
+    question (`question_ref`), or a reply; with `suggestion`, replacement wording for
+    the quote or the whole position."""
     response = get_response(session, response_id)
     access.require_write(actor, response)
     suggestion = suggestions.clean(suggestion)
@@ -127,6 +141,17 @@ def create_comment(
             )
         root = _thread_root(session, response, parent_id)
         comment.parent_id, comment.position_id = root.id, root.position_id
+        comment.question_ref = root.question_ref
+    elif question_ref.strip():
+        if position_id is not None:
+            raise Invalid("a comment is on a position or on a question, not both", field="question")
+        if quote.strip() or suggestion:
+            raise Invalid(
+                "a comment on a question cannot quote or suggest wording: comment on the "
+                "position that answers it for that",
+                field="quote" if quote.strip() else "suggestion",
+            )
+        comment.question_ref = _question(session, response, question_ref)
     elif position_id is not None:
         position = _position(session, response, position_id)
         comment.position_id = position_id

@@ -22,6 +22,8 @@ from sqlmodel import Session
 from ..accounts.users import Actor
 from ..comments import access, anchors, rendered, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
+from ..drafting.question_links import QuestionView, questions_of
+from ..drafting.questions import REF_MAX, normalise_ref
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import DomainError, NotFound
 from ..models import Comment
@@ -38,7 +40,9 @@ router = APIRouter(include_in_schema=False)
 # Generous caps against abuse; the service says what is too long, with the numbers.
 Text = Annotated[str, Form(max_length=100_000)]
 OptionalId = Annotated[str, Form(max_length=12)]
-_SLOT = re.compile(r"^(new-(p\d{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$")
+_SLOT = re.compile(
+    r"^(new-(p\d{1,10}|q[0-9a-z]{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$"
+)
 PAGE_SLOT = "page"
 
 
@@ -137,18 +141,30 @@ def _position_of(
     raise NotFound(f"position {position_id} is not part of this response")
 
 
+def _question_of(session: Session, response: ResponseRow, ref: str) -> QuestionView | None:
+    if not ref:
+        return None
+    key = normalise_ref(ref)
+    for question in questions_of(session, response.id or 0):
+        if question.ref == key:
+            return question
+    raise NotFound(f"this response has no question {ref!r}")
+
+
 def _new_form(
     request: Request,
     response: ResponseRow,
     position: PositionView | None,
     values: dict[str, str],
     errors: dict[str, str],
+    question: QuestionView | None = None,
 ) -> Response:
     status = _status(errors) if errors else 200
-    key = f"p{position.id}" if position else threads.GENERAL
+    key = f"p{position.id}" if position else f"q{question.ref}" if question else threads.GENERAL
     context = {
         "response": response,
         "position": position,
+        "question": question,
         "key": key,
         "slot": _slot(request),
         "values": values,
@@ -168,10 +184,15 @@ def new_comment_form(
     quote: Annotated[str, Query(max_length=5_000)] = "",
     prefix: Annotated[str, Query(max_length=400)] = "",
     suffix: Annotated[str, Query(max_length=400)] = "",
+    question: Annotated[str, Query(max_length=REF_MAX, pattern=r"^[A-Za-z0-9]*$")] = "",
 ) -> Response:
-    """The form for a comment on the response, a position, a paragraph or a selection."""
+    """The form for a comment on the response, a position, a paragraph, a selection or
+    a consultation question."""
     response = visible_response(session, actor, response_id)
     access.require_write(actor, response)
+    if question and position is None:
+        on = _question_of(session, response, question)
+        return _new_form(request, response, None, {}, {}, on)
     where = _position_of(session, response, position)
     if where is not None and paragraph is not None:
         blocks = [b for b in anchors.blocks(where.body) if b.commentable]
@@ -189,7 +210,7 @@ def _thread(
     board = threads.build(session, actor, response, positions_of(session, response.id or 0))
     assert board is not None
     root_id = comment.parent_id or comment.id
-    for section in [*board.sections.values(), board.general]:
+    for section in board.every_section():
         for item in section.threads:
             if item.comment.id == root_id:
                 return item, section, board
@@ -264,6 +285,7 @@ def post_comment(
     prefix: Text = "",
     suffix: Text = "",
     suggestion: Text = "",
+    question_ref: Annotated[str, Form(max_length=REF_MAX)] = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
@@ -279,9 +301,10 @@ def post_comment(
             )
         try:
             position = _position_of(session, response, where)
+            question = None if position else _question_of(session, response, question_ref)
         except NotFound:
-            position = None
-        return _new_form(request, response, position, values, errors)
+            position = question = None
+        return _new_form(request, response, position, values, errors, question)
 
     return _outcome(
         request,
@@ -300,6 +323,7 @@ def post_comment(
             suffix=suffix,
             suggestion=suggestion,
             base_url=request.app.state.settings.base_url,
+            question_ref=question_ref,
         ),
         "Reply posted." if reply else "Comment posted.",
         again,
