@@ -63,3 +63,17 @@ def test_the_report_and_the_annex_name_the_question(session, people):
     assert report.groups(rows)[0][0].question == "3b"
     annex = consultation_rows(session, response)
     assert [(r["position"], r["comment"]) for r in annex] == [("Question 3b", "Skip it.")]
+
+
+def test_the_owner_hears_which_question_was_commented_on(session, people):
+    from sqlmodel import select
+
+    from server.models import Notification
+
+    response = _response(session, people.director)
+    service.create_comment(session, people.admin, response.id, body="Skip.", question_ref="1")
+    session.commit()
+    told = session.exec(
+        select(Notification).where(Notification.user_id == people.director.id)
+    ).all()
+    assert any("commented on question 1 of “Our response”" in n.body for n in told)
