@@ -136,6 +136,7 @@ def test_only_title_and_publication_title_are_needed(api_for, people):
         "publisher": "",
         "date": None,
         "url": "",
+        "closes": None,
     }
 
 
