@@ -95,6 +95,8 @@ class Response(SQLModel, table=True):
     rt_publisher: str = Field(default="", max_length=200)
     rt_date: date | None = None
     rt_url: str = Field(default="", max_length=2000)
+    # When the consultation being answered closes: the last day a reply is taken.
+    rt_closes: date | None = None
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     workflow: str = Field(max_length=60, default="socitm-policy")
     # Always set from the workflow (its initial stage); stage names are the file's own.
@@ -293,6 +295,10 @@ class Comment(SQLModel, table=True):
     response_id: int = Field(foreign_key="response.id", index=True, ondelete="CASCADE")
     position_id: int | None = Field(default=None, foreign_key="position.id", ondelete="SET NULL")
     parent_id: int | None = Field(default=None, foreign_key="comment.id", index=True)
+    # A comment on a consultation question ("we should not answer 3b"), by its ref: refs
+    # stay when a revision is restored (question rows are made again), and a question
+    # removed leaves its threads saying which question they were on.
+    question_ref: str = Field(default="", max_length=10)
     author_id: int = Field(foreign_key="user.id")
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # Rendered once when saved, so page views never re-render Markdown.

@@ -27,6 +27,9 @@ class RespondingToIn(Strict):
     publisher: SingleLine = Field(default="", max_length=PUBLISHER_MAX)
     date: dt.date | None = None
     url: str = Field(default="", max_length=URL_MAX)
+    closes: dt.date | None = Field(
+        default=None, description="the day the consultation closes, if it is one"
+    )
 
 
 class RespondingTo(BaseModel):
@@ -36,6 +39,7 @@ class RespondingTo(BaseModel):
     publisher: str = ""
     date: dt.date | None = None
     url: str = ""
+    closes: dt.date | None = None
 
 
 class ResponseCreate(Strict):
@@ -43,6 +47,11 @@ class ResponseCreate(Strict):
     responding_to: RespondingToIn
     summary: str = Field(default="", max_length=20_000)
     workflow: str | None = Field(default=None, max_length=60)
+
+
+class ClosingDateIn(Strict):
+    closes: dt.date | None = Field(description="the day the consultation closes; null clears it")
+    base_revision: JsonId
 
 
 class PositionIn(Strict):
@@ -189,6 +198,11 @@ class CommentIn(Strict):
     suffix: str = Field(default="", max_length=2_000)
     # Replacement wording for the quote, or for the whole position when nothing is quoted.
     suggestion: str = Field(default="", max_length=100_000)
+    question: str | None = Field(
+        default=None,
+        max_length=20,
+        description="the ref of a consultation question the comment is on (not with position_id)",
+    )
 
 
 class SuggestionAnswer(Strict):
@@ -230,3 +244,4 @@ class CommentOut(BaseModel):
     anchor: AnchorOut | None
     suggestion: str = ""  # replacement wording, when the comment suggests an edit
     applied_revision: int | None = None  # the revision that accepting it made
+    question: str | None = None  # the ref of the consultation question it is on

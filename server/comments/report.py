@@ -1,5 +1,6 @@
-"""The consultation report, "you said, we did": every thread by position and theme,
-with its disposition and the revision that answered it; as rows for HTML, CSV, JSON."""
+"""The consultation report, "you said, we did": every thread by position, question and
+theme, with its disposition and the revision that answered it; as rows for HTML, CSV,
+JSON."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ CSV_FIELDS = [
     "applied_revision",
     "decision",
     "outcome",
+    "question",
 ]
 
 
@@ -59,6 +61,7 @@ class Row:
     decision: str  # the disposition's label, or where an unanswered thread stands
     outcome: str  # what the answer did to the text, in words; "" if nothing to say
     on_record: bool  # neither withdrawn by its author nor hidden by a moderator
+    question: str = ""  # the ref of the consultation question the thread is on
 
 
 def _text(item: Item) -> str:
@@ -76,12 +79,21 @@ def _decision(c: Comment) -> str:
     return "Resolved" if c.status == CommentStatus.RESOLVED else "Not answered yet"
 
 
+def _where(section: Section, c: Comment) -> str:
+    if section.position:
+        return section.position.heading
+    if c.question_ref:
+        removed = "" if section.question else " (since removed)"
+        return f"Question {c.question_ref}{removed}"
+    return "The whole response"
+
+
 def _row(section: Section, item: Item, stage_label: Any) -> Row:
     c, p = item.comment, section.position
     return Row(
         comment_id=c.id or 0,
         position_number=p.number if p else None,
-        position_heading=p.heading if p else "The whole response",
+        position_heading=_where(section, c),
         themes=[t.name for t in p.themes] if p else [],
         anchor=anchors.LABELS.get(item.state, "") if c.quote else "",
         quote=c.quote,
@@ -100,14 +112,15 @@ def _row(section: Section, item: Item, stage_label: Any) -> Row:
         decision=_decision(c),
         outcome=outcome(c),
         on_record=not (c.deleted or c.hidden),
+        question=c.question_ref,
     )
 
 
 def rows(board: Board, stage_label: Any) -> list[Row]:
-    """Threads in document order (positions, then the whole response), oldest first;
+    """Threads in document order (positions, questions, then the whole response), oldest first;
     a withdrawn comment nobody answered is left out, as on the page."""
     out: list[Row] = []
-    for section in [*board.sections.values(), board.general]:
+    for section in board.every_section():
         for item in section.threads:
             if item.comment.deleted and not item.replies:
                 continue
@@ -154,10 +167,15 @@ def as_json(report: list[Row]) -> list[dict[str, Any]]:
 
 
 def groups(report: list[Row]) -> list[tuple[Row, list[Row]]]:
-    """Consecutive rows of one position together, in document order (first row, rows)."""
+    """Consecutive rows of one position (or question) together, in document order
+    (first row, rows)."""
     out: list[tuple[Row, list[Row]]] = []
     for row in report:
-        if out and out[-1][0].position_number == row.position_number:
+        first = out[-1][0] if out else None
+        if first and (first.position_number, first.question) == (
+            row.position_number,
+            row.question,
+        ):
             out[-1][1].append(row)
         else:
             out.append((row, [row]))

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from ..accounts.users import Actor
 from ..config import Settings
+from ..drafting.questions import normalise_ref
 from ..drafting.responses import get_response
 from ..errors import Conflict, Invalid, Problems
 from ..models import (
@@ -20,6 +21,7 @@ from ..models import (
     CommentStatus,
     Disposition,
     Position,
+    Question,
     Response,
     utcnow,
 )
@@ -69,6 +71,16 @@ def _position(session: Session, response: Response, position_id: int) -> Positio
     return position
 
 
+def _question(session: Session, response: Response, ref: str) -> str:
+    key = normalise_ref(ref)
+    found = session.exec(
+        select(Question.ref).where(Question.response_id == response.id, Question.ref == key)
+    ).first()
+    if found is None:
+        raise Invalid(f"this response has no question {ref.strip()[:20]!r}", field="question")
+    return found
+
+
 def _anchor(
     position: Position, quote: str, prefix: str, suffix: str
 ) -> tuple[str, anchors.Context]:
@@ -112,9 +124,11 @@ def create_comment(
     suffix: str = "",
     suggestion: str = "",
     base_url: str = "",
+    question_ref: str = "",
 ) -> Comment:
-    """A new comment on the response, a position or a quoted passage, or a reply;
-    with `suggestion`, replacement wording for the quote or the whole position."""
+    """A new comment on the response, a position, a quoted passage or a consultation
+    question (`question_ref`), or a reply; with `suggestion`, replacement wording for
+    the quote or the whole position."""
     response = get_response(session, response_id)
     access.require_write(actor, response)
     problems = Problems()  # every field's problem at once, for the form
@@ -140,6 +154,18 @@ def create_comment(
         with problems.check("parent_id"):
             root = _thread_root(session, response, parent_id)
             comment.parent_id, comment.position_id = root.id, root.position_id
+            comment.question_ref = root.question_ref
+    elif question_ref.strip():
+        if position_id is not None:
+            problems.add("question", "A comment is on a position or on a question, not both")
+        if quote.strip() or offered.strip():
+            problems.add(
+                "quote" if quote.strip() else "suggestion",
+                "A comment on a question cannot quote or suggest wording: comment on the "
+                "position that answers it for that",
+            )
+        with problems.check("question"):
+            comment.question_ref = _question(session, response, question_ref)
     elif position_id is not None:
         position = None
         with problems.check("position_id"):

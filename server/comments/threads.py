@@ -1,5 +1,6 @@
-"""Comments arranged for reading: threads per position, where each quote sits now,
-and the open counts per position, theme and stage. Two queries, whatever the size."""
+"""Comments arranged for reading: threads per position and per consultation question,
+where each quote sits now, and the open counts per position, theme and stage. A few
+queries, whatever the size."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, func, select
 from ..accounts.users import Actor
 from ..cache import ByteCache, text_bytes
 from ..drafting.access import is_owner_or_admin
+from ..drafting.question_links import QuestionView, questions_of
 from ..drafting.responses import PositionView
 from ..models import Comment, CommentStatus, Disposition, Response, User
 from ..workflow.registry import workflow_for
@@ -82,9 +84,10 @@ class Item:
 
 @dataclass
 class Section:
-    key: str  # "p<id>" for a position, GENERAL for the rest
+    key: str  # "p<id>" for a position, "q<ref>" for a question, GENERAL for the rest
     position: PositionView | None
     threads: list[Item] = field(default_factory=list)
+    question: QuestionView | None = None
 
     @property
     def open_count(self) -> int:
@@ -101,14 +104,22 @@ class Board:
     can_moderate: bool
     by_theme: list[tuple[str, int]]
     by_stage: list[tuple[str, int]]
+    # Threads on the consultation's questions, by ref, in the questions' order.
+    questions: dict[str, Section] = field(default_factory=dict)
 
     @property
     def open_count(self) -> int:
-        return self.general.open_count + sum(s.open_count for s in self.sections.values())
+        return sum(s.open_count for s in self.every_section())
+
+    def every_section(self) -> list[Section]:
+        """In document order: the positions, the questions, then the whole response."""
+        return [*self.sections.values(), *self.questions.values(), self.general]
 
     def section(self, key: str) -> Section:
         if key.startswith("p") and key[1:].isdigit() and int(key[1:]) in self.sections:
             return self.sections[int(key[1:])]
+        if key.startswith("q") and key[1:] in self.questions:
+            return self.questions[key[1:]]
         return self.general
 
 
@@ -176,6 +187,9 @@ def build(
     by_id = {p.id: p for p in positions}
     texts = Texts.of(positions)
     sections = {p.id: Section(f"p{p.id}", p) for p in positions}
+    questions = {
+        q.ref: Section(f"q{q.ref}", None, question=q) for q in questions_of(session, response.id)
+    }
     general = Section(GENERAL, None)
     items: dict[int, Item] = {}
     for comment, name, active in rows:
@@ -184,6 +198,11 @@ def build(
         if comment.parent_id is not None and comment.parent_id in items:
             parent = items[comment.parent_id]
             parent.replies.append(item)
+            continue
+        if comment.question_ref:
+            # On a question: its own section, or, once the question is removed, the
+            # whole response's (the thread still names the question it was on).
+            questions.get(comment.question_ref, general).threads.append(item)
             continue
         home = comment.position_id
         target = home
@@ -203,6 +222,7 @@ def build(
         can_moderate=actor.is_admin,
         by_theme=_by_theme(sections.values()),
         by_stage=_by_stage(response, (i.comment for i in items.values())),
+        questions=questions,
     )
 
 
@@ -244,7 +264,7 @@ def open_count(session: Session, response_id: int) -> int:
 def flat(board: Board) -> list[Item]:
     """Every comment of the board, replies included, oldest first."""
     everything: list[Item] = []
-    for section in [board.general, *board.sections.values()]:
+    for section in board.every_section():
         for thread in section.threads:
             everything.append(thread)
             everything.extend(thread.replies)

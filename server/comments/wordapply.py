@@ -17,10 +17,13 @@ from ..drafting.responses import get_response, positions_of
 from ..errors import DomainError
 from ..models import WordImport
 from . import access, anchors, service
+from .wordedits import EDIT
 from .wordreview import Mark, Outcome
 
 
 def _label(mark: Mark) -> str:
+    if mark.kind == EDIT:
+        return f"Edits made without tracking changes to “{mark.heading[:80]}”"
     what = "Word comment" if mark.kind == "comment" else "tracked change"
     who = f" by {mark.author}" if mark.author else ""
     return f"{what}{who}" + (f" on “{mark.quote[:80]}”" if mark.quote else "")
@@ -29,6 +32,12 @@ def _label(mark: Mark) -> str:
 def _body(mark: Mark, actor: Actor) -> str:
     by = mark.author.strip()
     named = by and by.casefold() not in (actor.name.casefold(), actor.email.casefold())
+    if mark.kind == EDIT:
+        who = f" by {by}" if named else ""
+        return (
+            f"Edited in Word without tracking changes{who}: the position's whole text as "
+            "the reviewed copy has it."
+        )
     if mark.kind == "change":
         return f"Tracked change in Word by {by}." if named else ""
     return f"*From Word, by {by}:*\n\n{mark.body}" if named else mark.body
@@ -44,6 +53,7 @@ class Target:
     prefix: str = ""
     suffix: str = ""
     suggestion: str = ""
+    revision: int | None = None  # the revision a whole-position suggestion was made on
 
 
 class Skip(DomainError):
@@ -128,6 +138,10 @@ def _write(
         suffix=target.suffix,
         suggestion=target.suggestion,
     )
+    if target.revision is not None and target.revision < comment.revision:
+        # Made on the exported revision: accepting it must not undo a later redraft.
+        comment.revision = target.revision
+        session.add(comment)
     return comment.id or 0
 
 
@@ -137,6 +151,12 @@ def _target(mark: Mark, actor: Actor, by_heading: dict[str, int], texts: dict[in
     if mark.kind == "comment" and not mark.body.strip():
         raise Skip("the comment is empty")
     home = by_heading.get(anchors.squeeze(mark.heading).casefold())
+    if mark.kind == EDIT:
+        if home is None:
+            raise Skip("the position is no longer in the response under that heading")
+        if not mark.inserted.strip():
+            raise Skip("the position's text was deleted; say so in a comment instead")
+        return Target(home, body, suggestion=mark.inserted, revision=mark.revision)
     if not mark.quote:
         if mark.kind == "change":
             raise Skip("the change has no words to attach to")

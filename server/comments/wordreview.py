@@ -14,6 +14,7 @@ Bounds: at most MAX_ITEMS comments and changes per file; each is one locate().
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET  # noqa: S405  (parts come through xml_part)
 
@@ -42,6 +43,9 @@ class Mark:
     inserted: str = ""  # changes: the words put in place of the quote
     body: str = ""  # comments: their words
     parent: str = ""  # replies: the Word id of the comment answered
+    # Untracked edits: the revision the copy was made from, which the suggestion is
+    # made against (so it is never accepted over a later redraft).
+    revision: int | None = None
 
     def fingerprint(self) -> str:
         parts = (self.kind, self.author, self.date, self.heading, self.quote, self.inserted)
@@ -195,6 +199,21 @@ def _word_before(text: str, start: int) -> int:
     return at
 
 
+def _read_document(archive: zipfile.ZipFile) -> _Reader:
+    document = xml_part(archive, "word/document.xml")
+    assert document is not None  # open_docx checked it is there
+    reader = _Reader()
+    for p in document.iter(f"{W}p"):
+        reader.paragraph(p)
+    return reader
+
+
+def read_texts(data: bytes) -> dict[str, str]:
+    """Position heading -> its text before tracked changes (deleted words kept,
+    inserted ones left out), in document order."""
+    return _read_document(open_docx(data)).texts
+
+
 def read_review(data: bytes, response_id: int) -> list[Mark]:
     """Every comment and change of a reviewed copy, in document order; no database."""
     archive = open_docx(data)
@@ -205,11 +224,7 @@ def read_review(data: bytes, response_id: int) -> list[Mark]:
             f"this review copy is of response {named}, not of response {response_id}",
             field="file",
         )
-    document = xml_part(archive, "word/document.xml")
-    assert document is not None  # open_docx checked it is there
-    reader = _Reader()
-    for p in document.iter(f"{W}p"):
-        reader.paragraph(p)
+    reader = _read_document(archive)
     comments = _comment_texts(xml_part(archive, "word/comments.xml"))
     parents = _parents(xml_part(archive, "word/commentsExtended.xml"))
     by_para = {v[3]: k for k, v in comments.items() if v[3]}

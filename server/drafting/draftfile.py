@@ -2,7 +2,8 @@
 
     ---
     title: Our response to ...
-    responding_to: {title: ..., publisher: ..., date: 2009-04-22, url: https://...}
+    responding_to: {title: ..., publisher: ..., date: 2009-04-22, url: https://...,
+                    closes: 2009-07-15}
     summary: One paragraph.
     workflow: socitm-policy
     ---
@@ -21,6 +22,7 @@ to a consultation lists the consultation's questions in the front matter
 (questions: a list of {ref, text}, optionally not_answering and word_limit), and
 an 'Answers:' line beside 'Themes:' names the questions a position answers.
 'Key: yes' beside them marks the position as one of the briefing's key asks.
+'closes' under responding_to is the day the consultation closes.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class Draft:
     rt_url: str = ""
     summary: str = ""
     workflow: str = "socitm-policy"
+    rt_closes: dt.date | None = None
     positions: list[DraftPosition] = field(default_factory=list)
     questions: list[DraftQuestion] = field(default_factory=list)
 
@@ -151,20 +154,15 @@ def parse_draft(text: str) -> Draft:
     rt = meta.get("responding_to") or {}
     if not isinstance(rt, dict):
         raise DraftFileError(2, "'responding_to' must have title, publisher, date and url")
-    rt_date = rt.get("date")
-    if isinstance(rt_date, str) and rt_date.strip():
-        try:
-            rt_date = dt.date.fromisoformat(rt_date.strip())
-        except ValueError:
-            raise DraftFileError(2, f"responding_to date {rt_date!r} is not YYYY-MM-DD") from None
-    if rt_date is not None and not isinstance(rt_date, dt.date):
-        raise DraftFileError(2, "responding_to date must be written YYYY-MM-DD")
+    rt_date = _date(rt, "date")
+    rt_closes = _date(rt, "closes")
     draft = Draft(
         title=_text(meta, "title", 2, required=True),
         rt_title=_text(rt, "title", 2, required=True) if rt else "",
         rt_publisher=_text(rt, "publisher", 2),
         rt_date=rt_date or None,
         rt_url=_text(rt, "url", 2),
+        rt_closes=rt_closes,
         summary=_text(meta, "summary", 2),
         workflow=_text(meta, "workflow", 2) or "socitm-policy",
     )
@@ -185,6 +183,18 @@ def parse_draft(text: str) -> Draft:
                 "front matter's 'questions'",
             )
     return draft
+
+
+def _date(rt: dict[str, Any], key: str) -> dt.date | None:
+    value = rt.get(key)
+    if isinstance(value, str) and value.strip():
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise DraftFileError(2, f"responding_to {key} {value!r} is not YYYY-MM-DD") from None
+    if value is not None and value != "" and not isinstance(value, dt.date):
+        raise DraftFileError(2, f"responding_to {key} must be written YYYY-MM-DD")
+    return value or None
 
 
 def _questions(value: Any) -> list[DraftQuestion]:
@@ -294,6 +304,8 @@ def render_draft(draft: Draft) -> str:
         rt["date"] = draft.rt_date
     if draft.rt_url:
         rt["url"] = draft.rt_url
+    if draft.rt_closes:
+        rt["closes"] = draft.rt_closes
     meta: dict[str, Any] = {"title": draft.title, "responding_to": rt}
     if draft.summary:
         meta["summary"] = draft.summary

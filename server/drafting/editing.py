@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlmodel import Session, col, delete, select
 
@@ -14,6 +15,7 @@ from ..textfields import check_line
 from ..themes import service as themes
 from ..workflow.registry import get_workflow
 from . import access, question_links, revisions
+from .closing import check_closes
 from .limits import BODY_MAX, HEADING_MAX, check_nesting
 from .responses import ResponseInput, claim_revision, get_response, validate_input
 
@@ -29,6 +31,7 @@ def create_response(session: Session, actor: Actor, data: ResponseInput) -> Resp
         rt_publisher=data.rt_publisher,
         rt_date=data.rt_date,
         rt_url=data.rt_url,
+        rt_closes=data.rt_closes,
         summary=data.summary,
         workflow=data.workflow,
         stage=workflow.initial,
@@ -53,9 +56,29 @@ def update_details(
     response.title, response.rt_title = data.title, data.rt_title
     response.rt_publisher, response.rt_date = data.rt_publisher, data.rt_date
     response.rt_url, response.summary = data.rt_url, data.summary
+    response.rt_closes = data.rt_closes
     session.add(response)
     session.flush()
     revisions.record(session, response, actor.id, "Edited the response's details", [])
+    return response
+
+
+def set_closing_date(
+    session: Session, actor: Actor, response_id: int, closes: date | None, base_revision: int
+) -> Response:
+    """Set or clear the closing date: one new revision, like any other edit."""
+    response = get_response(session, response_id)
+    access.require_edit(actor, response)
+    check_closes(closes, response.rt_date, field="closes")
+    claim_revision(session, response, base_revision)
+    response.rt_closes = closes
+    session.add(response)
+    session.flush()
+    if closes is None:
+        what = "Removed the consultation's closing date"
+    else:
+        what = f"Set the consultation's closing date to {closes.isoformat()}"
+    revisions.record(session, response, actor.id, what, [])
     return response
 
 
@@ -266,6 +289,8 @@ def restore_revision(
     claim_revision(session, response, base_revision)
     snap = old.snapshot
     response.title, response.summary = snap.get("title", response.title), snap.get("summary", "")
+    if "closes" in snap:  # revisions made before closing dates existed leave it be
+        response.rt_closes = date.fromisoformat(snap["closes"]) if snap["closes"] else None
     session.add(response)
     wanted = {p["id"]: (n, p) for n, p in enumerate(snap.get("positions", []), start=1)}
     for position in session.exec(select(Position).where(Position.response_id == response_id)):

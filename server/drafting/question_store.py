@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, delete, select
 
 from ..accounts.users import Actor
@@ -163,3 +165,62 @@ def delete_question(
     session.delete(question)
     session.flush()
     revisions.record(session, response, actor.id, f"Removed question {question.ref}", [])
+
+
+def move_question(
+    session: Session, actor: Actor, response_id: int, ref: str, offset: int, base_revision: int
+) -> Question:
+    """Move one question up (offset -1) or down (+1) in the consultation's order."""
+    response = get_response(session, response_id)
+    access.require_edit(actor, response)
+    question = find(session, response_id, ref)
+    rows = question_rows(session, response_id)
+    index = next(n for n, q in enumerate(rows) if q.id == question.id)
+    target = max(0, min(len(rows) - 1, index + offset))
+    if target == index:
+        raise Invalid(f"question {question.ref} cannot move further that way", field="order")
+    rows.insert(target, rows.pop(index))
+    claim_revision(session, response, base_revision)
+    _apply_order(session, rows)
+    where = "up" if offset < 0 else "down"
+    revisions.record(session, response, actor.id, f"Moved question {question.ref} {where}", [])
+    return question
+
+
+def reorder_questions(
+    session: Session, actor: Actor, response_id: int, order: Sequence[str], base_revision: int
+) -> list[Question]:
+    """Put the questions in the order given, which must name each of them exactly once."""
+    response = get_response(session, response_id)
+    access.require_edit(actor, response)
+    rows = question_rows(session, response_id)
+    by_ref = {q.ref: q for q in rows}
+    wanted = [normalise_ref(ref) for ref in order]
+    unknown = [ref for ref in wanted if ref not in by_ref]
+    if unknown:
+        raise Invalid(
+            f"this response has no question {', '.join(unknown)} "
+            f"(its questions: {', '.join(by_ref) or 'none yet'})",
+            field="order",
+        )
+    if len(set(wanted)) != len(wanted) or len(wanted) != len(rows):
+        missing = [q.ref for q in rows if q.ref not in wanted]
+        twice = sorted({ref for ref in wanted if wanted.count(ref) > 1})
+        details = [f"missing: {', '.join(missing)}"] if missing else []
+        details += [f"named twice: {', '.join(twice)}"] if twice else []
+        raise Invalid(
+            "the new order must name every question of the response exactly once; "
+            + "; ".join(details),
+            field="order",
+        )
+    claim_revision(session, response, base_revision)
+    _apply_order(session, [by_ref[ref] for ref in wanted])
+    revisions.record(session, response, actor.id, "Reordered the questions", [])
+    return question_rows(session, response_id)
+
+
+def _apply_order(session: Session, rows: Sequence[Question]) -> None:
+    for n, question in enumerate(rows, start=1):
+        question.ordering = n
+        session.add(question)
+    session.flush()

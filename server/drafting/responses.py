@@ -14,6 +14,7 @@ from ..models import Position, PositionTheme, Response, Theme, User, utcnow
 from ..textfields import check_line
 from ..workflow.registry import DEFAULT_WORKFLOW, get_workflow, workflows
 from . import access
+from .closing import check_closes
 from .limits import PUBLISHER_MAX, SUMMARY_MAX, TITLE_MAX, URL_MAX, check_nesting
 
 
@@ -26,6 +27,7 @@ class ResponseInput:
     rt_url: str = ""
     summary: str = ""
     workflow: str = DEFAULT_WORKFLOW
+    rt_closes: date | None = None  # when the consultation closes, if it is one
 
 
 @dataclass
@@ -71,6 +73,8 @@ def validate_input(data: ResponseInput) -> ResponseInput:
         if len(data.summary) > SUMMARY_MAX:
             raise Invalid(f"The summary must be at most {SUMMARY_MAX} characters")
         check_nesting(data.summary, "summary")
+    with problems.check("rt_closes"):
+        check_closes(data.rt_closes, data.rt_date)
     if get_workflow(data.workflow) is None:
         problems.add(
             "workflow",

@@ -20,6 +20,7 @@ def snapshot(response: Response, positions: list[PositionView]) -> dict[str, Any
     return {
         "title": response.title,
         "summary": response.summary,
+        "closes": response.rt_closes.isoformat() if response.rt_closes else None,
         "positions": [
             {
                 "id": p.id,

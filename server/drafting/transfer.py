@@ -10,6 +10,7 @@ from ..models import Response
 from ..themes import service as themes
 from ..workflow.registry import get_workflow, workflows
 from . import editing, question_store
+from .closing import check_closes
 from .draftfile import (
     Draft,
     DraftFileError,
@@ -29,6 +30,10 @@ def check_draft(session: Session, draft: Draft) -> None:
         raise DraftFileError(
             2, f"unknown workflow {draft.workflow!r}: use one of {', '.join(sorted(workflows()))}"
         )
+    try:
+        check_closes(draft.rt_closes, draft.rt_date)
+    except DomainError as exc:
+        raise DraftFileError(2, f"responding_to closes: {exc.message}") from None
     for position in draft.positions:
         try:
             themes.resolve(session, position.themes)
@@ -52,6 +57,7 @@ def import_draft(session: Session, owner: Actor, draft: Draft) -> Response:
         rt_url=draft.rt_url,
         summary=draft.summary,
         workflow=draft.workflow,
+        rt_closes=draft.rt_closes,
     )
     response = editing.create_response(session, owner, data)
     assert response.id is not None
@@ -99,6 +105,7 @@ def export_text(session: Session, response_id: int) -> str:
         rt_publisher=response.rt_publisher,
         rt_date=response.rt_date,
         rt_url=response.rt_url,
+        rt_closes=response.rt_closes,
         summary=response.summary,
         workflow=response.workflow,
         positions=[

@@ -1,9 +1,12 @@
 """The review copy: a response's current revision as a Word document, for people who
 review in Word. Positions are Heading 1; the response id and revision travel inside
 the file as custom document properties (docProps/custom.xml), which pandoc writes
-from metadata, so a reviewed copy can be matched to the response it came from."""
+from metadata, so a reviewed copy can be matched to the response it came from - and
+the same copy made again from that revision, to find edits made without tracking."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
@@ -19,16 +22,21 @@ RESPONSE_PROPERTY = "tabled-response-id"
 REVISION_PROPERTY = "tabled-revision"
 
 
-def review_markdown(session: Session, response: Response) -> str:
-    """Each position as a level-1 heading and its text (its own headings pushed below)."""
+def sections_markdown(sections: Sequence[tuple[str, str]]) -> str:
+    """Each (heading, body) as a level-1 heading and its text (its own headings below)."""
     parts: list[str] = []
-    for position in positions_of(session, response.id or 0):
-        heading = " ".join(position.heading.split()).replace("#", "\\#")
-        parts.append(f"# {heading}\n\n{position.body.strip()}\n")
+    for heading, body in sections:
+        shown = " ".join(heading.split()).replace("#", "\\#")
+        parts.append(f"# {shown}\n\n{body.strip()}\n")
     return "\n".join(parts)
 
 
-def review_docx(session: Session, response: Response) -> bytes:
+def review_markdown(session: Session, response: Response) -> str:
+    positions = positions_of(session, response.id or 0)
+    return sections_markdown([(p.heading, p.body) for p in positions])
+
+
+def copy_docx(title: str, response_id: int, revision: int, markdown: str) -> bytes:
     """The .docx bytes; pandoc runs with its limits (engines.py), outside any write."""
     args = [
         "-f",
@@ -37,12 +45,18 @@ def review_docx(session: Session, response: Response) -> bytes:
         "docx",
         "--shift-heading-level-by=0",
         "-M",
-        f"title={response.title}",
+        f"title={title}",
         "-M",
-        f"{RESPONSE_PROPERTY}={response.id}",
+        f"{RESPONSE_PROPERTY}={response_id}",
         "-M",
-        f"{REVISION_PROPERTY}={response.revision}",
+        f"{REVISION_PROPERTY}={revision}",
         "-o",
         "-",
     ]
-    return run_pandoc(args, review_markdown(session, response).encode("utf-8"))
+    return run_pandoc(args, markdown.encode("utf-8"))
+
+
+def review_docx(session: Session, response: Response) -> bytes:
+    return copy_docx(
+        response.title, response.id or 0, response.revision, review_markdown(session, response)
+    )

@@ -81,12 +81,13 @@ def plan_comment_messages(
             ),
         )
     else:
+        where = f"question {comment.question_ref} of " if comment.question_ref else ""
         messages.setdefault(
             response.owner_id,
             (
                 "comment",
                 f"New comment on “{title}”",
-                f"{actor.name} commented on “{title}”:\n\n{said}",
+                f"{actor.name} commented on {where}“{title}”:\n\n{said}",
             ),
         )
     messages.pop(actor.id, None)

@@ -20,6 +20,12 @@ def _plain(markdown: str) -> str:
     return anchors.plain_text(markdown)
 
 
+def _where(row: report.Row) -> str:
+    if row.position_number:
+        return str(row.position_number)
+    return f"Question {row.question}" if row.question else "Whole response"
+
+
 def consultation_rows(session: Session, response: Response) -> list[dict[str, Any]]:
     """One row per comment thread on record, as the report page shows it to the owner."""
     assert response.id is not None
@@ -38,7 +44,7 @@ def consultation_rows(session: Session, response: Response) -> list[dict[str, An
         what_we_did = " ".join(p for p in (_plain(row.disposition_note), row.outcome) if p)
         out.append(
             {
-                "position": str(row.position_number or "Whole response"),
+                "position": _where(row),
                 "stage": row.stage,
                 "comment": comment.strip(),
                 "decision": row.decision,

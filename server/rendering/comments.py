@@ -132,7 +132,7 @@ def _build(
     section_template = templates.get_template("comments/_section.html")
     sections: dict[str, str] = {}
     etags: dict[str, str] = {}
-    for section in [*board.sections.values(), board.general]:
+    for section in board.every_section():
         html = section_template.render(context, section=section)
         # The section carries a tag of its own HTML, for its next conditional GET.
         etags[section.key] = _etag(html)

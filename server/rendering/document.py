@@ -13,7 +13,7 @@ placeholder here) and the edit links on the reader's own comments.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -53,6 +53,8 @@ class Document:
     coverage: Markup
     positions: Markup
     board: rendered.RenderedBoard | None
+    # The comment threads on each consultation question, by ref ("q3b" -> its section).
+    question_threads: dict[str, Markup] = field(default_factory=dict)
 
 
 def _themes_key(themes: list[Theme]) -> tuple[Any, ...]:
@@ -99,6 +101,11 @@ def document_for(
         coverage=Markup(found.coverage),  # noqa: S704  (our autoescaping templates)
         positions=rendered.personal(html, own),
         board=board,
+        question_threads={
+            key[1:]: rendered.personal(section, own)
+            for key, section in (board.sections.items() if board else ())
+            if key.startswith("q")
+        },
     )
 
 

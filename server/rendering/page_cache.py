@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
@@ -111,6 +112,8 @@ def response_and_key(
         values,  # the response's every column, its page serial among them
         is_overdue(response),
         utcnow().replace(minute=0, second=0, microsecond=0) if response.due_at else None,
+        # "closes in N days" counts from today, so the page is made again each day.
+        datetime.now(UTC).date() if response.rt_closes else None,
     )
     return response, key
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from ..accounts.users import Actor
 from ..comments import access as comment_access
 from ..drafting import access
+from ..drafting.closing import closing_note, today
 from ..drafting.responses import owner_of
 from ..drafting.submission import submission
 from ..models import Response as ResponseRow
@@ -50,4 +51,5 @@ def document_context(
         "board": document.board,
         "comment_stamp": rendered.stamp(response),
         "questions": submission(session, response.id),
+        "closing": closing_note(response.rt_closes, today()) if response.rt_closes else "",
     }

@@ -27,6 +27,7 @@ from ..schemas import (
     ERRORS,
     ActionIn,
     ActionOut,
+    ClosingDateIn,
     HistoryOut,
     Owner,
     PositionIn,
@@ -97,6 +98,7 @@ def _response_out(session: Session, response: ResponseRow) -> ResponseOut:
             publisher=response.rt_publisher,
             date=response.rt_date,
             url=response.rt_url,
+            closes=response.rt_closes,
         ),
         summary=response.summary,
         workflow=response.workflow,
@@ -138,6 +140,7 @@ def create_response(body: ResponseCreate, session: SessionDep, actor: ApiActor) 
             rt_publisher=rt.publisher,
             rt_date=rt.date,
             rt_url=rt.url,
+            rt_closes=rt.closes,
             summary=body.summary,
             workflow=body.workflow or DEFAULT_WORKFLOW,
         ),
@@ -165,6 +168,18 @@ def list_responses(session: SessionDep, actor: ApiActor) -> list[ResponseSummary
 @router.get("/responses/{response_id}", response_model=ResponseOut)
 def get_response(session: SessionDep, actor: ApiActor, response_id: int = Id()) -> ResponseOut:
     """One response with its positions in order."""
+    return _response_out(session, visible_record(session, actor, response_id))
+
+
+@router.put("/responses/{response_id}/closing-date", response_model=ResponseOut)
+def set_closing_date(
+    body: ClosingDateIn, session: SessionDep, actor: ApiActor, response_id: int = Id()
+) -> ResponseOut:
+    """Set (or, with null, clear) the day the consultation closes: a new revision.
+    409 when base_revision is stale; 422 for a day before the publication's date."""
+    visible_response(session, actor, response_id)
+    editing.set_closing_date(session, actor, response_id, body.closes, body.base_revision)
+    session.commit()
     return _response_out(session, visible_record(session, actor, response_id))
 
 

@@ -41,6 +41,7 @@ def _out(item: threads.Item, actor: Actor) -> CommentOut:
         else None,
         suggestion="" if c.deleted or (c.hidden and not actor.is_admin) else c.suggestion,
         applied_revision=c.applied_revision,
+        question=c.question_ref or None,
     )
 
 
@@ -74,7 +75,8 @@ def post_comment(
     response_id: int = Id(),
 ) -> CommentOut:
     """Comment on the response, a position (position_id) or a passage of it (quote),
-    or reply to a thread (parent_id). 422 when the quote is not in the position."""
+    a consultation question (question: its ref), or reply to a thread (parent_id).
+    422 when the quote is not in the position or the question is not the response's."""
     visible_response(session, actor, response_id)
     comment = service.create_comment(
         session,
@@ -88,6 +90,7 @@ def post_comment(
         suffix=body.suffix,
         suggestion=body.suggestion,
         base_url=request.app.state.settings.base_url,
+        question_ref=body.question or "",
     )
     session.commit()
     return _one(session, actor, comment.id or 0)

@@ -22,6 +22,8 @@ from sqlmodel import Session
 from ..accounts.users import Actor
 from ..comments import access, paragraphs, report, service, suggestions, threads
 from ..deps import Csrf, CurrentActor, SessionDep
+from ..drafting.question_links import QuestionView, questions_of
+from ..drafting.questions import REF_MAX, normalise_ref
 from ..drafting.responses import PositionView, positions_of, visible_response
 from ..errors import DomainError, NotFound
 from ..models import Comment
@@ -39,7 +41,9 @@ router = APIRouter(include_in_schema=False)
 # Generous caps against abuse; the service says what is too long, with the numbers.
 Text = Annotated[str, Form(max_length=100_000)]
 OptionalId = Annotated[str, Form(max_length=12)]
-_SLOT = re.compile(r"^(new-(p\d{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$")
+_SLOT = re.compile(
+    r"^(new-(p\d{1,10}|q[0-9a-z]{1,10}|general)|para-\d{1,10}-\d{1,4}|actions-\d{1,10})$"
+)
 PAGE_SLOT = "page"
 COUNTS_OPEN = '<section id="comment-counts"'
 
@@ -150,18 +154,30 @@ def _position_of(
     raise NotFound(f"position {position_id} is not part of this response")
 
 
+def _question_of(session: Session, response: ResponseRow, ref: str) -> QuestionView | None:
+    if not ref:
+        return None
+    key = normalise_ref(ref)
+    for question in questions_of(session, response.id or 0):
+        if question.ref == key:
+            return question
+    raise NotFound(f"this response has no question {ref!r}")
+
+
 def _new_form(
     request: Request,
     response: ResponseRow,
     position: PositionView | None,
     values: dict[str, str],
     errors: dict[str, str],
+    question: QuestionView | None = None,
 ) -> Response:
     status = _status(errors) if errors else 200
-    key = f"p{position.id}" if position else threads.GENERAL
+    key = f"p{position.id}" if position else f"q{question.ref}" if question else threads.GENERAL
     context = {
         "response": response,
         "position": position,
+        "question": question,
         "key": key,
         "slot": _slot(request),
         "values": values,
@@ -181,10 +197,15 @@ def new_comment_form(
     quote: Annotated[str, Query(max_length=5_000)] = "",
     prefix: Annotated[str, Query(max_length=400)] = "",
     suffix: Annotated[str, Query(max_length=400)] = "",
+    question: Annotated[str, Query(max_length=REF_MAX, pattern=r"^[A-Za-z0-9]*$")] = "",
 ) -> Response:
-    """The form for a comment on the response, a position, a paragraph or a selection."""
+    """The form for a comment on the response, a position, a paragraph, a selection or
+    a consultation question."""
     response = visible_response(session, actor, response_id)
     access.require_write(actor, response)
+    if question and position is None:
+        on = _question_of(session, response, question)
+        return _new_form(request, response, None, {}, {}, on)
     where = _position_of(session, response, position)
     values = {"quote": quote if where else "", "prefix": prefix, "suffix": suffix}
     if where is not None and paragraph is not None:
@@ -200,7 +221,7 @@ def _thread(
     board = threads.build(session, actor, response, positions_of(session, response.id or 0))
     assert board is not None
     root_id = comment.parent_id or comment.id
-    for section in [*board.sections.values(), board.general]:
+    for section in board.every_section():
         for item in section.threads:
             if item.comment.id == root_id:
                 return item, section, board
@@ -276,6 +297,7 @@ def post_comment(
     suffix: Text = "",
     suggestion: Text = "",
     paragraph: OptionalId = "",
+    question_ref: Annotated[str, Form(max_length=REF_MAX)] = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
@@ -294,16 +316,19 @@ def post_comment(
             )
         try:
             position = _position_of(session, response, where)
+            question = None if position else _question_of(session, response, question_ref)
         except NotFound:
-            position = None
-        return _new_form(request, response, position, values, errors)
+            position = question = None
+        return _new_form(request, response, position, values, errors, question)
 
     return _outcome(
         request,
         session,
         actor,
         response_id,
-        lambda: _create(session, actor, response, where, reply, from_paragraph, values, request),
+        lambda: _create(
+            session, actor, response, where, reply, from_paragraph, values, request, question_ref
+        ),
         "Reply posted." if reply else "Comment posted.",
         again,
     )
@@ -318,6 +343,7 @@ def _create(
     from_paragraph: int | None,
     values: dict[str, str],
     request: Request,
+    question_ref: str = "",
 ) -> Comment:
     access.require_write(actor, response)
     quote, prefix, suffix = values["quote"], values["prefix"], values["suffix"]
@@ -342,6 +368,7 @@ def _create(
         suffix=suffix,
         suggestion=values["suggestion"],
         base_url=request.app.state.settings.base_url,
+        question_ref=question_ref,
     )
 
 

@@ -16,8 +16,8 @@ from ..models import Publication, utcnow
 from ..publishing import library, service
 from ..publishing.compare import compare
 from ..publishing.render import long_date
-from ..text.markdown import render_markdown
 from ..rendering.templates import render, templates
+from ..text.markdown import render_markdown
 from ..themes.service import get_theme, list_themes
 from .downloads import download, is_public
 from .params import Id, QueryId

@@ -135,14 +135,25 @@ def _details_input(
     rt_url: str,
     summary: str,
     workflow: str,
+    rt_closes: str = "",
 ) -> ResponseInput:
     """The form's details, or InvalidFields naming every field at fault at once."""
     problems = Problems()
     parsed: date | None = None
     with problems.check("rt_date"):
         parsed = read_date(rt_date, field="rt_date", label="The date published", iso=rt_date_iso)
+    closes: date | None = None
+    with problems.check("rt_closes"):
+        closes = _form_date(rt_closes, "rt_closes", "2009-07-15")
     data = ResponseInput(
-        title, rt_title, rt_publisher, parsed, rt_url, summary, workflow or DEFAULT_WORKFLOW
+        title,
+        rt_title,
+        rt_publisher,
+        parsed,
+        rt_url,
+        summary,
+        workflow or DEFAULT_WORKFLOW,
+        closes,
     )
     with problems.check():
         validate_input(replace(data))
@@ -151,13 +162,31 @@ def _details_input(
 
 
 # The details form's fields, top to bottom: the error summary lists them so.
-_DETAIL_FIELDS = ("title", "rt_title", "rt_publisher", "rt_date", "rt_url", "summary", "workflow")
+_DETAIL_FIELDS = (
+    "title",
+    "rt_title",
+    "rt_publisher",
+    "rt_date",
+    "rt_closes",
+    "rt_url",
+    "summary",
+    "workflow",
+)
 
 
 # The three boxes of the "Date published" date input.
 RtDay = Annotated[str, Form(alias="rt_date-day", max_length=20)]
 RtMonth = Annotated[str, Form(alias="rt_date-month", max_length=20)]
 RtYear = Annotated[str, Form(alias="rt_date-year", max_length=20)]
+
+
+def _form_date(value: str, field: str, example: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"Enter the date as YYYY-MM-DD, for example {example}", field=field) from None
 
 
 @router.get("/responses/new")
@@ -183,6 +212,7 @@ def create_response(
     rt_url: Text = "",
     summary: Text = "",
     workflow: Text = DEFAULT_WORKFLOW,
+    rt_closes: Text = "",
 ) -> Response:
     access.require_create(actor)
     parts = DateParts(rt_date_day, rt_date_month, rt_date_year)
@@ -192,12 +222,13 @@ def create_response(
         rt_publisher=rt_publisher,
         rt_date=parts.or_iso(rt_date),
         rt_url=rt_url,
+        rt_closes=rt_closes,
         summary=summary,
         workflow=workflow,
     )
     try:
         data = _details_input(
-            title, rt_title, rt_publisher, parts, rt_date, rt_url, summary, workflow
+            title, rt_title, rt_publisher, parts, rt_date, rt_url, summary, workflow, rt_closes
         )
         response = editing.create_response(session, actor, data)
     except Invalid as exc:
@@ -266,6 +297,7 @@ def edit_details_form(
         rt_publisher=response.rt_publisher,
         rt_date=DateParts.of(response.rt_date),
         rt_url=response.rt_url,
+        rt_closes=response.rt_closes.isoformat() if response.rt_closes else "",
         summary=response.summary,
         workflow=response.workflow,
         base_revision=response.revision,
@@ -292,6 +324,7 @@ def edit_details(
     rt_date_year: RtYear = "",
     rt_url: Text = "",
     summary: Text = "",
+    rt_closes: Text = "",
     response_id: int = Id(),
 ) -> Response:
     response = visible_response(session, actor, response_id)
@@ -302,13 +335,22 @@ def edit_details(
         rt_publisher=rt_publisher,
         rt_date=parts.or_iso(rt_date),
         rt_url=rt_url,
+        rt_closes=rt_closes,
         summary=summary,
         workflow=response.workflow,
         base_revision=base_revision,
     )
     try:
         data = _details_input(
-            title, rt_title, rt_publisher, parts, rt_date, rt_url, summary, response.workflow
+            title,
+            rt_title,
+            rt_publisher,
+            parts,
+            rt_date,
+            rt_url,
+            summary,
+            response.workflow,
+            rt_closes,
         )
         editing.update_details(session, actor, response_id, data, base_revision)
     except StaleRevision as exc:

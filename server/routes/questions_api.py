@@ -12,7 +12,13 @@ from sqlmodel import Session
 
 from ..deps import ApiActor, SessionDep
 from ..drafting import question_links, question_store
-from ..drafting.questions import BLOCK_MAX, QUESTION_TEXT_MAX, REF_MAX, WORD_LIMIT_MAX
+from ..drafting.questions import (
+    BLOCK_MAX,
+    QUESTION_TEXT_MAX,
+    QUESTIONS_MAX,
+    REF_MAX,
+    WORD_LIMIT_MAX,
+)
 from ..drafting.responses import get_response, visible_response
 from ..schemas import InvalidInput, Problem, QuestionOut, Strict
 from .params import Id
@@ -37,6 +43,15 @@ class QuestionEdit(Strict):
         description="why the response leaves it unanswered; '' to answer it after all",
     )
     word_limit: int | None = Field(default=None, ge=1, le=WORD_LIMIT_MAX)
+    base_revision: int = Field(ge=1, le=2**31 - 1)
+
+
+class QuestionOrder(Strict):
+    order: list[str] = Field(
+        min_length=1,
+        max_length=QUESTIONS_MAX,
+        description="every question's ref, each once, in the new order",
+    )
     base_revision: int = Field(ge=1, le=2**31 - 1)
 
 
@@ -128,3 +143,18 @@ def delete_question(
     question_store.delete_question(session, actor, response_id, ref, base_revision)
     session.commit()
     return Response(status_code=204)
+
+
+@router.put("/responses/{response_id}/question-order", response_model=list[QuestionOut])
+def reorder_questions(
+    body: QuestionOrder, session: SessionDep, actor: ApiActor, response_id: int = Id()
+) -> JSONResponse:
+    """Put the questions in a new order: `order` names every ref once. 200 with the
+    list in its new order (the new revision in X-Revision); 409 when base_revision is
+    stale; 422 naming an unknown, missing or repeated ref."""
+    visible_response(session, actor, response_id)
+    question_store.reorder_questions(session, actor, response_id, body.order, body.base_revision)
+    session.commit()
+    listed = [q.model_dump() for q in _all(session, response_id)]
+    revision = get_response(session, response_id).revision
+    return JSONResponse(listed, headers={"X-Revision": str(revision)})

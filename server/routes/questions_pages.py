@@ -62,9 +62,9 @@ def submission_docx_file(
     """Each question, then its answer: the formal reply as a Word document."""
     response = visible_response(session, actor, response_id)
     entries = submission(session, response_id)
-    title, rt_title = response.title, response.rt_title
+    title, rt_title, closes = response.title, response.rt_title, response.rt_closes
     session.rollback()  # nothing more to read: pandoc runs outside any transaction
-    content = render_submission_docx(title, rt_title, entries)
+    content = render_submission_docx(title, rt_title, entries, closes)
     return Response(
         content,
         media_type=MEDIA_TYPES["docx"],
@@ -257,5 +257,28 @@ def delete_question(
     return redirect(
         f"/responses/{response_id}#questions",
         f"Removed question {question.ref}. It stays in the history.",
+        request,
+    )
+
+
+@router.post("/responses/{response_id}/questions/{ref}/move", dependencies=[Csrf])
+def move_question(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    base_revision: Revision,
+    direction: Annotated[str, Form(pattern="^(up|down)$")],
+    response_id: int = Id(),
+    ref: str = Ref(),
+) -> Response:
+    """Move a question one place up or down, like a position; a new revision."""
+    _editable(session, actor, response_id)
+    question = question_store.move_question(
+        session, actor, response_id, ref, -1 if direction == "up" else 1, base_revision
+    )
+    session.commit()
+    return redirect(
+        f"/responses/{response_id}#question-{question.ref}",
+        f"Moved question {question.ref} {direction}.",
         request,
     )

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from ..accounts.users import Actor
 from ..comments import access as comment_access
 from ..comments.wordapply import take_in
-from ..comments.wordreview import read_review
+from ..comments.wordedits import read_reviewed_copy
 from ..deps import ApiActor, ApiCreatorActor, SessionDep
 from ..drafting.draftfile import DraftFileError
 from ..drafting.responses import visible_response
@@ -102,13 +102,16 @@ def review_import(
     session: SessionDep, actor: ApiActor, file: Upload = None, response_id: int = Id()
 ) -> JSONResponse:
     """Take a reviewed review copy back: Word comments become comments on the passages
-    they span, replies become replies, tracked changes become suggested edits. 201 when
+    they span, replies become replies, tracked changes become suggested edits, and a
+    position edited without tracking changes (compared with the revision the copy was
+    made from) becomes a suggested new wording for the whole position. 201 when
     something was added, 200 when nothing was (say, the same file again); both list
     what was added and what was skipped, and why."""
     response = visible_response(session, actor, response_id)
     comment_access.require_write(actor, response)
-    marks = read_review(upload_bytes(file), response_id)
+    marks, skipped = read_reviewed_copy(session, response_id, upload_bytes(file))
     outcome = take_in(session, actor, response_id, marks)
+    outcome.skipped.extend(skipped)
     session.commit()
     body = {"added": outcome.added, "skipped": outcome.skipped}
     return JSONResponse(body, status_code=201 if outcome.added else 200)

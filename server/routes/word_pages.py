@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from ..comments import access as comment_access
 from ..comments.wordapply import take_in
-from ..comments.wordreview import read_review
+from ..comments.wordedits import read_reviewed_copy
 from ..deps import CreatorActor, Csrf, CurrentActor, SessionDep
 from ..drafting.draftfile import DraftFileError, parse_draft, render_draft
 from ..drafting.responses import visible_response
@@ -113,11 +113,12 @@ def review_import(
     response = visible_response(session, actor, response_id)
     comment_access.require_write(actor, response)
     try:
-        marks = read_review(upload_bytes(file), response_id)
+        marks, skipped = read_reviewed_copy(session, response_id, upload_bytes(file))
     except DomainError as exc:
         failed: dict[str, Any] = {"response": response, "outcome": None, "error": exc.message}
         return render(request, "word/review_result.html", failed, status_code=422)
     outcome = take_in(session, actor, response_id, marks)
+    outcome.skipped.extend(skipped)
     session.commit()
     context: dict[str, Any] = {"response": response, "outcome": outcome, "error": ""}
     return render(request, "word/review_result.html", context)

@@ -62,3 +62,14 @@ def test_director_pastes_questions_and_maps_a_position_by_keyboard(new_page: New
     expect(page.locator(".tbl-answers")).to_contain_text("question 1")
     expect(page.locator("#questions-summary")).to_have_text("1 of 2 answered, 1 still to answer.")
     _no_blocking_violations(page)
+
+    # Reorder by keyboard: the move button is reached and pressed like any other.
+    move = page.get_by_role("button", name="Move down question 1")
+    move.focus()
+    expect(move).to_be_focused()
+    page.keyboard.press("Enter")
+    keys = page.locator(".tbl-question-list .govuk-summary-list__key")
+    expect(keys.first).to_have_text("Question 2")
+    expect(keys.nth(1)).to_have_text("Question 1")
+    expect(page.get_by_role("button", name="Move up question 1")).to_be_visible()
+    _no_blocking_violations(page)

@@ -115,7 +115,8 @@ def test_directors_and_admins_create_a_response(api_for, people, look, who):
     assert reply.status_code == 201
     body = reply.json()
     assert body["title"] == NEW_RESPONSE["title"]
-    assert body["responding_to"] == NEW_RESPONSE["responding_to"]
+    # A report, not a consultation: no closing date.
+    assert body["responding_to"] == {**NEW_RESPONSE["responding_to"], "closes": None}
     assert body["summary"] == "We welcome the report."
     assert body["workflow"] == "socitm-policy"
     assert body["stage"] == "draft"
@@ -135,6 +136,7 @@ def test_only_title_and_publication_title_are_needed(api_for, people):
         "publisher": "",
         "date": None,
         "url": "",
+        "closes": None,
     }
 
 

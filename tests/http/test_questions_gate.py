@@ -97,6 +97,7 @@ def test_the_digital_inclusion_example_answers_every_question_and_can_be_submitt
     got = _state(api, rid)
     assert [q["ref"] for q in got["questions"]] == ["1", "2", "3a", "3b", "4", "5"]
     assert all(p["questions"] for p in got["positions"])
+    assert got["responding_to"]["closes"] == "2009-01-23"
     assert _submit(api, rid).json()["stage"] == "futures-review"
 
 

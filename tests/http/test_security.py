@@ -137,6 +137,9 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/responses/{response_id}/questions/{ref}/edit"): "owner",
     ("POST", "/responses/{response_id}/questions/{ref}/edit"): "owner",
     ("POST", "/responses/{response_id}/questions/{ref}/delete"): "owner",
+    ("POST", "/responses/{response_id}/questions/{ref}/move"): "owner",
+    ("PUT", "/api/v1/responses/{response_id}/question-order"): "owner",
+    ("PUT", "/api/v1/responses/{response_id}/closing-date"): "owner",
     ("GET", "/responses/{response_id}/submission.csv"): "reader",
     ("GET", "/responses/{response_id}/submission.docx"): "reader",
     ("GET", "/responses/{response_id}/preview.pdf"): "reader",
@@ -259,6 +262,10 @@ def _call(client: TestClient, method: str, url: str, csrf: str, base: int, api: 
             body = {"status": "resolved"}
         elif "/questions" in url:
             body = {"text": "Question 9: Is this new?", "base_revision": base}
+        elif url.endswith("/question-order"):
+            body = {"order": ["1"], "base_revision": base}
+        elif url.endswith("/closing-date"):
+            body = {"closes": "2031-01-01", "base_revision": base}
         elif "/positions" in url:
             body = {"heading": "H", "body": "B", "themes": [], "base_revision": base}
         else:
