@@ -110,7 +110,7 @@ def test_an_empty_comment_on_a_question_comes_back_with_the_error_beside_it(
         f"/responses/{small}/comments?section=q1", {"body": "  ", "question_ref": "1"}
     )
     assert reply.status_code == 422
-    assert "write your comment" in error_beside(reply.text, "page-body")
+    assert "Write your comment" in error_beside(reply.text, "page-body")
     assert field_value(reply.text, "question_ref") == "1"
     assert _comments(api_for(people.director), small) == []
 
