@@ -88,7 +88,7 @@ def test_bad_input_is_shown_beside_the_field_and_changes_nothing(browser_for, pe
     admin = browser_for(people.admin)
     for user_id, status, reason in [
         ("", 422, "Choose the person to add"),
-        ("abc", 422, "user_id must be written with the digits 0-9 only"),
+        ("abc", 422, "User_id must be written with the digits 0-9 only"),
         ("99999", 422, "Choose the person to add from the list"),
         (str(people.futures.id), 409, f"{people.futures.name} is already in futures"),
     ]:
