@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import date
 
@@ -145,6 +146,11 @@ def add_position(
     with problems.check("questions"):
         answers = question_links.resolve(session, response_id, question_refs or [])
     problems.raise_any()
+    # Rendered before claim_revision's UPDATE takes the write lock. The footnotes are
+    # named by the new row's id, known only after the INSERT: a marker stands in for
+    # it, random, so no text written before it was made can contain it.
+    marker = f"p{secrets.token_hex(8)}"
+    body_html = render_markdown(body, doc_id=marker)
     claim_revision(session, response, base_revision)
     last = session.exec(
         select(Position.ordering)
@@ -156,7 +162,7 @@ def add_position(
     )
     session.add(position)
     session.flush()
-    _render(position)
+    position.body_html = body_html.replace(marker, f"p{position.id}")
     _set_themes(session, position, themes_refs)
     question_links.set_links(session, position.id or 0, answers)
     revisions.record(session, response, actor.id, f"Added “{heading}”", [heading])

@@ -3,6 +3,7 @@ lock is never held while it renders: a burst of posts queues only for the INSERT
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -79,3 +80,39 @@ def test_two_comments_with_footnotes_on_one_page_keep_distinct_anchors(
         first, second = (fresh.get(Comment, i).body_html for i in ids)
     anchors = [a for a in first.split('"') if a.startswith(("fn-", "fnref-"))]
     assert anchors and not any(f'"{a}"' in second for a in anchors)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_adding_a_position_renders_it_with_no_write_lock_held(
+    api_for, people, small, look, engine, monkeypatch
+):
+    from server.drafting import editing
+    from server.models import Position
+
+    gate = writelock.gate_for(engine.url.database)
+    held: list[bool] = []
+    real = editing.render_markdown
+
+    def render(text: str, doc_id: str | None = None) -> str:
+        held.append(gate.locked())
+        return real(text, doc_id)
+
+    monkeypatch.setattr(editing, "render_markdown", render)
+    director = api_for(people.director)
+    added = director.post(
+        f"/api/v1/responses/{small}/positions",
+        json={
+            "heading": "A new position",
+            "body": "With a note.[^1]\n\n[^1]: From **page 4**.",
+            "themes": [],
+            "base_revision": look.response(small).revision,
+        },
+    )
+    assert added.status_code == 201, added.text
+    assert held == [False]
+    with Session(engine) as fresh:
+        stored = fresh.get(Position, added.json()["id"])
+    # The footnotes are named for the new row, as those of every other position are.
+    assert f"p{stored.id}" in stored.body_html and "fn-p" in stored.body_html
+    assert not re.search(r"p[0-9a-f]{16}", stored.body_html)  # no stand-in left behind
+    assert "<strong>page 4</strong>" in stored.body_html
