@@ -184,12 +184,12 @@ document.addEventListener("htmx:responseError", function (event) {
   });
 })();
 
-// The decision's note boxes: each revealed when its choice is chosen. GOV.UK Frontend's
-// radios script does this where it is loaded and started (it turns data-aria-controls
-// into aria-controls); where it has not, by the time the page has loaded, this does
-// the same. Without JavaScript every box is shown, and the server takes the chosen one's.
+// The decision's note boxes: each revealed when its choice is chosen. Done here, not
+// by GOV.UK Frontend's conditional radios, which also set aria-expanded, an attribute
+// a radio button may not carry. Without JavaScript every box is shown, and the server
+// takes the chosen one's.
 window.addEventListener("load", function () {
-  var inputs = document.querySelectorAll(".tbl-decision .govuk-radios__input[data-aria-controls]");
+  var inputs = document.querySelectorAll(".tbl-decision .govuk-radios__input[data-tbl-controls]");
   if (!inputs.length) return;
   function sync() {
     for (var i = 0; i < inputs.length; i++) {
@@ -199,8 +199,8 @@ window.addEventListener("load", function () {
     }
   }
   for (var i = 0; i < inputs.length; i++) {
-    inputs[i].setAttribute("aria-controls", inputs[i].getAttribute("data-aria-controls"));
-    inputs[i].removeAttribute("data-aria-controls");
+    inputs[i].setAttribute("aria-controls", inputs[i].getAttribute("data-tbl-controls"));
+    inputs[i].removeAttribute("data-tbl-controls");
     inputs[i].addEventListener("change", sync);
   }
   sync();
