@@ -219,7 +219,7 @@ def cmd_remind(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     with write_session(_engine()) as session:
-        count = send_due_reminders(session, settings.base_url)
+        count = send_due_reminders(session, settings.base_url, zone=settings.zone)
         session.commit()
     print(f"reminded {count} reviewers")
     cmd_mail(args)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select, update
@@ -18,6 +18,7 @@ from ..models import (
     UserGroup,
     utcnow,
 )
+from ..text.times import DEFAULT_ZONE, when
 from ..workflow.kinds import ActionKind, StageKind
 from ..workflow.registry import workflow_for
 
@@ -162,9 +163,12 @@ def after_move(
         )
 
 
-def send_due_reminders(session: Session, base_url: str, now: datetime | None = None) -> int:
+def send_due_reminders(
+    session: Session, base_url: str, now: datetime | None = None, zone: tzinfo = DEFAULT_ZONE
+) -> int:
     """Remind reviewers who have not decided, two days before a review deadline; once
-    per review round. Returns how many people were reminded."""
+    per review round, the deadline given in `zone` (TABLED_TIMEZONE). Returns how many
+    people were reminded."""
     now = now or utcnow()
     query = select(Response).where(
         col(Response.due_at).is_not(None),
@@ -197,7 +201,7 @@ def send_due_reminders(session: Session, base_url: str, now: datetime | None = N
             response,
             "reminder",
             f"Review due soon: {response.title}",
-            f"Your review of “{response.title}” is due by {response.due_at:%-d %B %Y, %H:%M} UTC.",
+            f"Your review of “{response.title}” is due by {when(response.due_at, zone)}.",
             base_url,
         )
         session.add(Reminder(response_id=response.id, round=response.review_round))

@@ -13,12 +13,12 @@ from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
 from ..models import utcnow
+from ..text import times
 from ..text.authoring import word_count, words_in
 from ..text.diff import diff_html
 from ..text.markdown import render_markdown
 from ..text.mddiff import markdown_diff_html
 from ..workflow.registry import group_name
-from . import times
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 

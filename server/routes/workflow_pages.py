@@ -16,7 +16,7 @@ from ..models import utcnow
 from ..notifications.mailer import deliver_in_background
 from ..rendering.response_page import document_context
 from ..rendering.templates import render
-from ..rendering.times import local
+from ..text.times import local
 from ..workflow import service
 from ..workflow.kinds import StageKind
 from ..workflow.panel import decision_note

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from server.models import utcnow
-from server.rendering.times import local
+from server.text.times import local
 
 from .conftest import error_beside, field_value, flash, text_of
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from server.accounts.users import update_user
 from server.comments import service
 from server.config import Settings
-from server.rendering.times import when
+from server.text.times import when
 from server.themes.service import rename_theme, set_retired
 from server.workflow.service import extend_deadline
 

@@ -9,7 +9,7 @@ import pytest
 
 from server.datefields import DateParts, read_date
 from server.errors import Invalid
-from server.rendering.times import due_in, local, when
+from server.text.times import due_in, local, when
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -173,3 +173,19 @@ def test_recent_lists_newest_first_and_mark_all_read_reads_only_mine(session, pe
     session.expire_all()
     assert all(m.read_at is not None for m in service.recent(session, people.futures.id))
     assert all(m.read_at is None for m in service.recent(session, people.council.id))
+
+
+def test_a_reminder_gives_the_deadline_in_the_reader_s_time_zone(session, people, response):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)  # summer: London is an hour ahead of UTC
+    due = datetime(2026, 7, 2, 16, 0, tzinfo=UTC)
+    _in_stage(session, response, "futures-review", due_at=due, review_round=1)
+    session.commit()
+    zone = ZoneInfo("Europe/London")
+    assert service.send_due_reminders(session, BASE, now=now, zone=zone) == 1
+    session.commit()
+    [email] = [e for e in _emails(session) if e.to_email == people.futures.email]
+    assert "2 Jul 2026, 17:00 BST" in email.body
+    assert "UTC" not in email.body
